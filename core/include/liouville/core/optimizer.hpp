@@ -1,0 +1,78 @@
+// Optimizer: minimizes an Objective over the flat parameter vector.
+//
+// An optimizer declares what it needs: Adam takes a stochastic objective (a new
+// mini-batch and new noise at every evaluation); L-BFGS needs a deterministic,
+// full-batch objective (Hutchinson probes fixed for the whole stage). The trainer
+// builds the objective accordingly.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "liouville/core/component.hpp"
+#include "liouville/core/types.hpp"
+
+namespace liouville {
+
+class Objective {
+ public:
+  Objective() = default;
+  Objective(const Objective&) = delete;
+  Objective& operator=(const Objective&) = delete;
+  virtual ~Objective();
+
+  virtual Index num_parameters() const = 0;
+  // Loss at theta; the gradient is written into `gradient`.
+  virtual Scalar evaluate(ConstVectorRef theta, VectorRef gradient) = 0;
+};
+
+enum class StopReason {
+  kMaxIterations,
+  kGradientTolerance,
+  kNoProgress,         // the loss or the step stopped changing (tolerances met)
+  kLineSearchFailure,  // never reported as success
+  kCallback,           // the iteration callback asked to stop
+};
+
+const char* to_string(StopReason reason);
+
+struct IterationReport {
+  long iteration = 0;  // 1-based within the stage
+  Scalar loss = 0;
+  Scalar gradient_norm = 0;
+  long evaluations = 0;  // objective evaluations so far in this stage
+};
+
+struct OptimizeResult {
+  StopReason reason = StopReason::kMaxIterations;
+  long iterations = 0;
+  long evaluations = 0;
+  Scalar loss = 0;
+  Scalar gradient_norm = 0;
+  std::string message;  // one line saying why it stopped
+  bool converged() const {
+    return reason == StopReason::kGradientTolerance || reason == StopReason::kNoProgress;
+  }
+};
+
+// Called after every iteration with the accepted point; return false to stop.
+using IterationCallback = std::function<bool(const IterationReport&)>;
+
+struct OptimizerNeeds {
+  bool deterministic_objective = false;
+  bool full_batch = false;
+};
+
+class Optimizer : public Component {
+ public:
+  static constexpr std::string_view kInterface = "Optimizer";
+
+  virtual OptimizerNeeds needs() const = 0;
+
+  // Minimizes from theta (updated in place) for at most max_iterations.
+  virtual OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+                                  const IterationCallback& callback) = 0;
+};
+
+}  // namespace liouville

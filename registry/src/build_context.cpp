@@ -1,0 +1,7 @@
+#include "liouville/registry/build_context.hpp"
+
+namespace liouville {
+
+BuildContext::~BuildContext() = default;
+
+}  // namespace liouville
