@@ -14,9 +14,12 @@ SolverError::~SolverError() = default;
 
 const char* to_string(SolverFailure failure) {
   switch (failure) {
-    case SolverFailure::kStepSizeUnderflow: return "step-size underflow";
-    case SolverFailure::kMaxSteps: return "maximum number of steps reached";
-    case SolverFailure::kNonFinite: return "non-finite values";
+    case SolverFailure::kStepSizeUnderflow:
+      return "step-size underflow";
+    case SolverFailure::kMaxSteps:
+      return "maximum number of steps reached";
+    case SolverFailure::kNonFinite:
+      return "non-finite values";
   }
   return "unknown solver failure";
 }
@@ -25,7 +28,8 @@ namespace {
 
 std::string solver_message(SolverFailure failure, Scalar t, Scalar h, long step, const std::string& detail) {
   std::ostringstream out;
-  out << "ODE solve failed: " << to_string(failure) << " at t = " << t << " (step " << step << ", h = " << h << ")";
+  out << "ODE solve failed: " << to_string(failure) << " at t = " << t << " (step " << step << ", h = " << h
+      << ")";
   if (!detail.empty()) out << ": " << detail;
   return out.str();
 }

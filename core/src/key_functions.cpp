@@ -14,11 +14,16 @@ Objective::~Objective() = default;
 
 const char* to_string(StopReason reason) {
   switch (reason) {
-    case StopReason::kMaxIterations: return "maximum iterations";
-    case StopReason::kGradientTolerance: return "gradient tolerance";
-    case StopReason::kNoProgress: return "no progress";
-    case StopReason::kLineSearchFailure: return "line-search failure";
-    case StopReason::kCallback: return "stopped by callback";
+    case StopReason::kMaxIterations:
+      return "maximum iterations";
+    case StopReason::kGradientTolerance:
+      return "gradient tolerance";
+    case StopReason::kNoProgress:
+      return "no progress";
+    case StopReason::kLineSearchFailure:
+      return "line-search failure";
+    case StopReason::kCallback:
+      return "stopped by callback";
   }
   return "unknown";
 }

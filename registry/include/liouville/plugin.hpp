@@ -42,11 +42,11 @@ struct Registrar {
     static_assert(std::is_base_of_v<Interface, Class>, "the class must implement the interface it registers for");
     static_assert(std::is_constructible_v<Class, const Params&, BuildContext&>,
                   "the class needs a constructor (const liouville::Params&, liouville::BuildContext&)");
-    library_components().push_back(ComponentInfo{
-        Interface::kInterface, Class::kName, Class::kSummary, &Class::declare,
-        [](const Params& params, BuildContext& context) -> std::unique_ptr<Component> {
-          return std::make_unique<Class>(params, context);
-        }});
+    library_components().push_back(
+        ComponentInfo{Interface::kInterface, Class::kName, Class::kSummary, &Class::declare,
+                      [](const Params& params, BuildContext& context) -> std::unique_ptr<Component> {
+                        return std::make_unique<Class>(params, context);
+                      }});
   }
 };
 
@@ -56,8 +56,8 @@ struct Registrar {
 #define LIOUVILLE_DETAIL_CONCAT(a, b) LIOUVILLE_DETAIL_CONCAT2(a, b)
 
 // Registers Class (a subclass of Interface) with this plugin library.
-#define LIOUVILLE_REGISTER(Interface, Class)                                     \
-  namespace {                                                                    \
-  const ::liouville::detail::Registrar<Interface, Class> LIOUVILLE_DETAIL_CONCAT( \
-      liouville_registrar_, __LINE__){};                                         \
+#define LIOUVILLE_REGISTER(Interface, Class)                                                           \
+  namespace {                                                                                          \
+  const ::liouville::detail::Registrar<Interface, Class> LIOUVILLE_DETAIL_CONCAT(liouville_registrar_, \
+                                                                                 __LINE__){};          \
   }

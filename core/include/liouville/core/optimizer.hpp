@@ -51,9 +51,7 @@ struct OptimizeResult {
   Scalar loss = 0;
   Scalar gradient_norm = 0;
   std::string message;  // one line saying why it stopped
-  bool converged() const {
-    return reason == StopReason::kGradientTolerance || reason == StopReason::kNoProgress;
-  }
+  bool converged() const { return reason == StopReason::kGradientTolerance || reason == StopReason::kNoProgress; }
 };
 
 // Called after every iteration with the accepted point; return false to stop.

@@ -26,8 +26,8 @@ class TraceEstimator : public Component {
   virtual Matrix draw_probes(Index dim, Index batch, Rng& rng) const = 0;
 
   // f = field(t, z) and trace(j) ~ tr(df/dz) at column j.
-  virtual void evaluate(const VectorField& field, ConstMatrixRef probes, Scalar t, ConstMatrixRef z,
-                        MatrixRef f, VectorRef trace) const = 0;
+  virtual void evaluate(const VectorField& field, ConstMatrixRef probes, Scalar t, ConstMatrixRef z, MatrixRef f,
+                        VectorRef trace) const = 0;
 
   // Reverse mode with respect to (z, theta): z_bar overwritten, theta_bar
   // accumulated. Returns the cotangent of t.

@@ -42,7 +42,8 @@ class BuildContext {
   template <class I>
   std::vector<std::shared_ptr<I>> create_list(const Params& params, std::string_view key) {
     std::vector<std::shared_ptr<I>> made;
-    for (const Params& item : params.children(key)) made.push_back(cast<I>(create_component(I::kInterface, item), item));
+    for (const Params& item : params.children(key))
+      made.push_back(cast<I>(create_component(I::kInterface, item), item));
     return made;
   }
 

@@ -27,7 +27,7 @@ class Params {
 
   bool get_bool(std::string_view key) const;
   long get_int(std::string_view key) const;
-  double get_real(std::string_view key) const;  // an int value is widened
+  double get_real(std::string_view key) const;                // an int value is widened
   const std::string& get_string(std::string_view key) const;  // strings and choices
   std::filesystem::path get_path(std::string_view key) const;
   const std::vector<long>& get_int_list(std::string_view key) const;

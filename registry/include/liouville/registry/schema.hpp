@@ -78,7 +78,7 @@ class ParameterSpec {
   const std::string& documentation() const { return doc_; }
   const std::vector<std::string>& choices() const { return choices_; }
   const std::string& interface() const { return interface_; }  // component kinds
-  Schema* section() const { return section_.get(); }            // section kinds
+  Schema* section() const { return section_.get(); }           // section kinds
 
   // A one-line summary: "hidden (int list, required, >= 1): Hidden layer widths."
   std::string describe() const;
