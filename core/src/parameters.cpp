@@ -18,10 +18,6 @@ Eigen::Map<Matrix> ParameterSlice::in(VectorRef flat) const {
   return Eigen::Map<Matrix>(flat.data() + offset_, rows_, cols_);
 }
 
-Eigen::Map<const Matrix> ParameterSlice::in(ConstVectorRef flat) const {
-  return Eigen::Map<const Matrix>(flat.data() + offset_, rows_, cols_);
-}
-
 ParameterSlice ParameterStore::allocate(std::string name, Index rows, Index cols) {
   if (rows < 0 || cols < 0)
     throw ConfigError("parameter '" + name + "': negative shape " + std::to_string(rows) + " x " +

@@ -35,7 +35,6 @@ class ParameterSlice {
   Eigen::Map<Matrix> mutable_value() const;  // for initialization only
   // The same block of another flat vector with the store's layout (a gradient).
   Eigen::Map<Matrix> in(VectorRef flat) const;
-  Eigen::Map<const Matrix> in(ConstVectorRef flat) const;
 
   Index offset() const { return offset_; }
   Index rows() const { return rows_; }

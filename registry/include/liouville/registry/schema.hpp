@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -56,7 +57,13 @@ class ParameterSpec {
   ParameterSpec& required();
   ParameterSpec& default_value(Value value);  // a component's default is its type name
   ParameterSpec& default_value(const char* value) { return default_value(Value{std::string(value)}); }
-  ParameterSpec& default_value(int value) { return default_value(Value{static_cast<long>(value)}); }
+  ParameterSpec& default_value(double value) { return default_value(Value{value}); }
+  ParameterSpec& default_value(bool value) { return default_value(Value{value}); }
+  template <class Integer>
+  requires(std::is_integral_v<Integer> &&
+           !std::is_same_v<Integer, bool>) ParameterSpec& default_value(Integer value) {
+    return default_value(Value{static_cast<long>(value)});
+  }
   ParameterSpec& min(double bound);           // inclusive; numbers and list elements
   ParameterSpec& max(double bound);           // inclusive
   ParameterSpec& greater_than(double bound);  // exclusive

@@ -1,0 +1,38 @@
+// DensityModel: a base distribution pushed through a flow,
+//     log p(x) = log p_z(f(x)) + log|det df/dx|,   f = flow.forward (data -> base),
+// with the gradient of the mean negative log-likelihood and sampling through the
+// inverse flow.
+#pragma once
+
+#include <memory>
+
+#include "liouville/core/bijection.hpp"
+#include "liouville/core/distribution.hpp"
+
+namespace liouville {
+
+class DensityModel {
+ public:
+  // Throws ConfigError if the base and flow dimensions differ.
+  DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow);
+
+  Index dim() const { return flow_->dim(); }
+  const Distribution& base() const { return *base_; }
+  const Bijection& flow() const { return *flow_; }
+
+  // log p(x) per column.
+  Vector log_density(ConstMatrixRef x, Rng& noise) const;
+
+  // Mean negative log-likelihood over the columns of x; the gradient with respect
+  // to the flat parameter vector is added into theta_bar.
+  Scalar negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const;
+
+  // n samples: z ~ base, x = flow.inverse(z).
+  Matrix sample(Index n, Rng& rng) const;
+
+ private:
+  std::shared_ptr<Distribution> base_;
+  std::shared_ptr<Bijection> flow_;
+};
+
+}  // namespace liouville

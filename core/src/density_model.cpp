@@ -1,0 +1,52 @@
+#include "liouville/core/density_model.hpp"
+
+#include <string>
+
+#include "liouville/core/errors.hpp"
+
+namespace liouville {
+
+DensityModel::DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow)
+    : base_(std::move(base)), flow_(std::move(flow)) {
+  if (base_->dim() != flow_->dim())
+    throw ConfigError("the base distribution has dimension " + std::to_string(base_->dim()) +
+                      " but the flow has dimension " + std::to_string(flow_->dim()));
+}
+
+Vector DensityModel::log_density(ConstMatrixRef x, Rng& noise) const {
+  Matrix z(x.rows(), x.cols());
+  Vector logdet(x.cols());
+  flow_->forward(x, z, logdet, noise, nullptr);
+  Vector log_p(x.cols());
+  base_->log_density(z, log_p);
+  return log_p + logdet;
+}
+
+Scalar DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const {
+  const Index n = x.cols();
+  Matrix z(x.rows(), n);
+  Vector logdet(n);
+  std::unique_ptr<Tape> tape;
+  flow_->forward(x, z, logdet, noise, &tape);
+  Vector log_p(n);
+  base_->log_density(z, log_p);
+  // L = -(1/n) sum_j [log p_z(z_j) + logdet_j]
+  Matrix z_bar(x.rows(), n);
+  base_->log_density_gradient(z, z_bar);
+  z_bar *= -1.0 / static_cast<Scalar>(n);
+  const Vector logdet_bar = Vector::Constant(n, -1.0 / static_cast<Scalar>(n));
+  Matrix x_bar(x.rows(), n);
+  flow_->backward(tape.get(), x, z, z_bar, logdet_bar, x_bar, theta_bar);
+  return -(log_p + logdet).mean();
+}
+
+Matrix DensityModel::sample(Index n, Rng& rng) const {
+  Matrix z(dim(), n);
+  base_->sample(rng, z);
+  Matrix x(dim(), n);
+  Vector logdet(n);
+  flow_->inverse(z, x, logdet, rng);
+  return x;
+}
+
+}  // namespace liouville

@@ -1,0 +1,42 @@
+// Checkpoints in the safetensors format (readable by Python's safetensors and
+// numpy loaders):
+//   8 bytes   little-endian u64 N, the size of the JSON header
+//   N bytes   JSON: {"__metadata__": {string: string},
+//                    "<slice name>": {"dtype": "F64", "shape": [rows, cols],
+//                                     "data_offsets": [begin, end]}, ...}
+//   the data  each slice's values, little-endian f64, column-major, packed
+//             in header order with no gaps.
+// Metadata keys: "format" = "liouville-checkpoint/1", "config" = the experiment
+// config as YAML (after --set overrides), "stage" and "iteration" where training
+// stopped. Reading follows safetensors' safety rules: the header size is capped
+// before anything is allocated, offsets must tile the data exactly, and every
+// slice must match the model's names and shapes.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "liouville/core/parameters.hpp"
+
+namespace liouville::host {
+
+inline constexpr const char* kCheckpointFormat = "liouville-checkpoint/1";
+
+struct Checkpoint {
+  std::map<std::string, std::string> metadata;
+  std::map<std::string, Matrix> tensors;
+};
+
+void save_checkpoint(const std::filesystem::path& path, const ParameterStore& parameters,
+                     const std::map<std::string, std::string>& metadata);
+
+// Throws DataError naming the file and what is wrong.
+Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+// Copies the tensors into the store; every slice must be present with its shape
+// and no unknown tensor may remain (DataError listing every mismatch).
+void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::path& path,
+                        ParameterStore& parameters);
+
+}  // namespace liouville::host

@@ -1,0 +1,165 @@
+// `liouville eval | sample | density TARGET`: commands on a trained model,
+// rebuilt from its checkpoint alone.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.hpp"
+#include "commands.hpp"
+#include "csv.hpp"
+#include "trained_model.hpp"
+
+namespace liouville::host {
+namespace {
+
+struct MeanAndError {
+  double mean = 0;
+  double standard_error = 0;
+};
+
+MeanAndError mean_and_error(const Vector& values) {
+  const double mean = values.mean();
+  const double variance = (values.array() - mean).square().sum() / std::max<double>(1.0, values.size() - 1.0);
+  return {mean, std::sqrt(variance / static_cast<double>(values.size()))};
+}
+
+std::filesystem::path output_folder(const TrainedModel& model) { return model.checkpoint.parent_path(); }
+
+// Per-dimension mean and standard deviation of the columns.
+std::pair<Vector, Vector> moments(const Matrix& samples) {
+  const Vector mean = samples.rowwise().mean();
+  const Matrix centered = samples.colwise() - mean;
+  const Vector std_dev =
+      (centered.array().square().rowwise().sum() / std::max<double>(1.0, samples.cols() - 1.0)).sqrt();
+  return {mean, std_dev};
+}
+
+std::vector<double> to_std(const Vector& v) { return {v.data(), v.data() + v.size()}; }
+
+}  // namespace
+
+int evaluate(const ModelArguments& arguments) {
+  TrainedModel model;
+  load_trained_model(arguments.target, model);
+  const Experiment& experiment = model.experiment;
+  const Dataset& dataset = *experiment.dataset;
+  Rng eval_rng = experiment.stream(Stream::kEvaluation);
+  const long n = experiment.config.child("eval").get_int("n");
+  const bool fresh = dataset.can_sample();
+  const Matrix held_out = fresh ? dataset.sample(n, eval_rng) : experiment.training_data;
+  Rng noise = eval_rng.split(1);
+  const Vector log_p = experiment.model->log_density(held_out, noise);
+
+  nlohmann::ordered_json result;
+  const MeanAndError nll = mean_and_error(-log_p);
+  result["nll"] = nll.mean;
+  result["nll_standard_error"] = nll.standard_error;
+  result["nll_points"] = held_out.cols();
+  result["nll_data"] =
+      fresh ? "fresh draws from the dataset" : "the training set (the dataset cannot draw fresh samples)";
+  if (dataset.has_log_density()) {
+    Vector true_log_p(held_out.cols());
+    dataset.log_density(held_out, true_log_p);
+    const MeanAndError kl = mean_and_error(true_log_p - log_p);
+    result["entropy"] = -true_log_p.mean();
+    result["kl"] = kl.mean;
+    result["kl_standard_error"] = kl.standard_error;
+    // The seed's metric: Distances.totalvariation(learned_pdf, true_pdf) / N at the training points.
+    const Matrix& train = experiment.training_data;
+    Vector train_true(train.cols());
+    dataset.log_density(train, train_true);
+    Rng train_noise = eval_rng.split(2);
+    const Vector train_model = experiment.model->log_density(train, train_noise);
+    result["tv_seed_metric"] = 0.5 * (train_model.array().exp() - train_true.array().exp()).abs().sum() /
+                               static_cast<double>(train.cols());
+  }
+  if (arguments.json) {
+    std::cout << result.dump(2) << '\n';
+    return kSuccess;
+  }
+  std::printf("held-out NLL: %.6f +- %.6f nats (%ld points: %s)\n", nll.mean, nll.standard_error,
+              static_cast<long>(held_out.cols()), result["nll_data"].get<std::string>().c_str());
+  if (dataset.has_log_density()) {
+    std::printf("entropy of the data distribution (optimum): %.6f nats\n", result["entropy"].get<double>());
+    std::printf("KL(data || model): %.6f +- %.6f nats\n", result["kl"].get<double>(),
+                result["kl_standard_error"].get<double>());
+    std::printf("seed TV metric (half L1 of pdfs at the training points / N): %.6f\n",
+                result["tv_seed_metric"].get<double>());
+  }
+  return kSuccess;
+}
+
+int sample(const ModelArguments& arguments, long n, const std::optional<std::filesystem::path>& out) {
+  TrainedModel model;
+  load_trained_model(arguments.target, model);
+  Rng rng = model.experiment.stream(Stream::kSampling).split(static_cast<std::uint64_t>(n));
+  const Matrix samples = model.experiment.model->sample(n, rng);
+  const std::filesystem::path path =
+      out.value_or(output_folder(model) / ("samples_" + std::to_string(n) + ".csv"));
+  write_file_atomically(path, samples_to_csv(samples));
+  const auto [mean, std_dev] = moments(samples);
+  if (arguments.json) {
+    nlohmann::ordered_json result{
+        {"n", n}, {"mean", to_std(mean)}, {"std", to_std(std_dev)}, {"file", path.string()}};
+    std::cout << result.dump(2) << '\n';
+    return kSuccess;
+  }
+  std::printf("%ld samples -> %s\n", n, path.string().c_str());
+  for (Index i = 0; i < mean.size(); ++i)
+    std::printf("  x%ld: mean %.6f  std %.6f\n", static_cast<long>(i), mean[i], std_dev[i]);
+  return kSuccess;
+}
+
+int density(const ModelArguments& arguments, long points, std::optional<std::vector<double>> range,
+            const std::optional<std::filesystem::path>& out) {
+  TrainedModel model;
+  load_trained_model(arguments.target, model);
+  const Experiment& experiment = model.experiment;
+  const Index dim = experiment.dataset->dim();
+  if (dim > 2) {
+    std::cerr << "error: density grids are for 1-D and 2-D models; this model has dimension " << dim << '\n';
+    return kBadInput;
+  }
+  // Default box: the training data's range widened by three standard deviations.
+  Vector low(dim), high(dim);
+  const auto [mean, std_dev] = moments(experiment.training_data);
+  for (Index i = 0; i < dim; ++i) {
+    low[i] = range ? (*range)[0] : experiment.training_data.row(i).minCoeff() - 3 * std_dev[i];
+    high[i] = range ? (*range)[1] : experiment.training_data.row(i).maxCoeff() + 3 * std_dev[i];
+  }
+  // Cell centres of a points^dim grid (midpoint rule for the total mass).
+  const Index cells = dim == 1 ? points : points * points;
+  Matrix grid(dim, cells);
+  double cell_volume = 1;
+  for (Index i = 0; i < dim; ++i) cell_volume *= (high[i] - low[i]) / static_cast<double>(points);
+  for (Index k = 0; k < cells; ++k)
+    for (Index i = 0; i < dim; ++i) {
+      const Index index = i == 0 ? k % points : k / points;
+      grid(i, k) = low[i] + (high[i] - low[i]) * (static_cast<double>(index) + 0.5) / static_cast<double>(points);
+    }
+  Rng noise = experiment.stream(Stream::kDensity);
+  const Vector log_p = experiment.model->log_density(grid, noise);
+  const double mass = log_p.array().exp().sum() * cell_volume;
+
+  std::string csv;
+  for (Index i = 0; i < dim; ++i) csv += "x" + std::to_string(i) + ",";
+  csv += "log_density\n";
+  for (Index k = 0; k < cells; ++k) {
+    for (Index i = 0; i < dim; ++i) csv += format_number(grid(i, k)) + ",";
+    csv += format_number(log_p[k]) + "\n";
+  }
+  const std::filesystem::path path = out.value_or(output_folder(model) / "density.csv");
+  write_file_atomically(path, csv);
+  if (arguments.json) {
+    nlohmann::ordered_json result{
+        {"points", points}, {"low", to_std(low)}, {"high", to_std(high)}, {"mass", mass}, {"file", path.string()}};
+    std::cout << result.dump(2) << '\n';
+    return kSuccess;
+  }
+  std::printf("log-density on a %ld-point grid -> %s\ntotal mass on the grid: %.6f\n", static_cast<long>(cells),
+              path.string().c_str(), mass);
+  return kSuccess;
+}
+
+}  // namespace liouville::host

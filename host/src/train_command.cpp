@@ -1,0 +1,104 @@
+// `liouville train CONFIG`: builds the pipeline, runs its stages with a progress
+// line, and writes the run folder (config, resolved config, checkpoint after
+// every stage, metrics.csv, samples.csv).
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "atomic_file.hpp"
+#include "checkpoint.hpp"
+#include "commands.hpp"
+#include "config_loading.hpp"
+#include "csv.hpp"
+#include "experiment.hpp"
+#include "experiment_schema.hpp"
+#include "trained_model.hpp"
+
+namespace liouville::host {
+namespace {
+
+std::vector<std::string> metrics_row(const IterationRecord& record) {
+  return {std::to_string(record.stage + 1),    record.stage_name,
+          std::to_string(record.iteration),    format_number(record.loss),
+          format_number(record.gradient_norm), std::to_string(record.function_evaluations),
+          format_number(record.seconds)};
+}
+
+const std::vector<std::string> kMetricsHeader = {"stage",     "optimizer", "iteration", "loss",
+                                                 "grad_norm", "nfe",       "seconds"};
+
+}  // namespace
+
+int train(const TrainArguments& arguments) {
+  Registry registry;
+  std::optional<LoadedConfig> loaded = load_config(arguments.config, registry);
+  if (!loaded) return kBadInput;
+  const std::filesystem::path out =
+      arguments.out.value_or(std::filesystem::path("runs") / arguments.config.config.stem());
+  std::filesystem::create_directories(out);
+
+  Experiment experiment = build_experiment(loaded->params, registry);
+  write_file_atomically(out / "config.yaml", loaded->document.to_yaml());
+  write_file_atomically(out / "resolved.yaml", to_yaml(loaded->params, experiment_schema(), registry));
+  std::printf("liouville train: %s -> %s (%ld parameters, %ld training points, dim %ld)\n",
+              arguments.config.config.string().c_str(), out.string().c_str(),
+              static_cast<long>(experiment.parameters->size()), static_cast<long>(experiment.training_data.cols()),
+              static_cast<long>(experiment.dataset->dim()));
+
+  const long log_every = loaded->params.child("train").get_int("log_every");
+  std::vector<std::vector<std::string>> metrics;
+  double last_print_seconds = 0;
+  long last_print_iteration = 0;
+  std::size_t last_stage = 0;
+  auto observer = [&](const IterationRecord& record) {
+    metrics.push_back(metrics_row(record));
+    if (record.stage != last_stage) {
+      last_stage = record.stage;
+      last_print_iteration = 0;
+    }
+    const std::size_t stage_count = experiment.stages.size();
+    const long iterations = experiment.stages[record.stage].iterations;
+    if (record.iteration % log_every == 0 || record.iteration == 1 || record.iteration == iterations) {
+      const double rate =
+          (record.iteration - last_print_iteration) / std::max(record.seconds - last_print_seconds, 1e-9);
+      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f  |g| %.3e  nfe %ld  %.1f it/s\n", record.stage + 1,
+                  stage_count, record.stage_name.c_str(), record.iteration, iterations, record.loss,
+                  record.gradient_norm, record.function_evaluations, rate);
+      std::fflush(stdout);
+      last_print_seconds = record.seconds;
+      last_print_iteration = record.iteration;
+    }
+  };
+
+  const std::string config_text = loaded->document.to_yaml();
+  auto save = [&](std::size_t stages_done) {
+    save_checkpoint(checkpoint_path(out), *experiment.parameters,
+                    {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}});
+    write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics));
+  };
+
+  Trainer trainer(*experiment.model, *experiment.parameters, experiment.training_data, experiment.seed);
+  for (std::size_t s = 0; s < experiment.stages.size(); ++s) {
+    // Stages run one at a time so a checkpoint lands after each.
+    try {
+      const StageResult result = trainer.run_stage(s, experiment.stages[s], observer);
+      std::printf("stage %zu (%s): %s after %ld iterations, loss %.6f, %.3f s, nfe %ld forward + %ld backward\n",
+                  s + 1, result.name.c_str(), result.result.message.c_str(), result.result.iterations,
+                  result.result.loss, result.seconds, result.work.forward.function_evaluations,
+                  result.work.backward.function_evaluations);
+    } catch (const TrainingError&) {
+      // The checkpoint of the last completed stage stays; the metrics show the failure.
+      write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics));
+      throw;
+    }
+    save(s + 1);
+  }
+
+  Rng sampling = experiment.stream(Stream::kSampling);
+  const Matrix samples = experiment.model->sample(loaded->params.child("eval").get_int("samples"), sampling);
+  write_file_atomically(out / "samples.csv", samples_to_csv(samples));
+  std::printf("wrote %s\n", out.string().c_str());
+  return kSuccess;
+}
+
+}  // namespace liouville::host

@@ -1,0 +1,27 @@
+#include "trained_model.hpp"
+
+#include "checkpoint.hpp"
+#include "liouville/core/errors.hpp"
+
+namespace liouville::host {
+
+std::filesystem::path checkpoint_path(const std::filesystem::path& run_folder) {
+  return run_folder / "checkpoint.safetensors";
+}
+
+void load_trained_model(const std::filesystem::path& target, TrainedModel& model) {
+  model.checkpoint = std::filesystem::is_directory(target) ? checkpoint_path(target) : target;
+  if (!std::filesystem::exists(model.checkpoint))
+    throw DataError("no checkpoint at '" + model.checkpoint.string() +
+                    "' (train first, or pass a checkpoint file)");
+  const Checkpoint checkpoint = read_checkpoint(model.checkpoint);
+  auto config = checkpoint.metadata.find("config");
+  if (config == checkpoint.metadata.end())
+    throw DataError("checkpoint '" + model.checkpoint.string() + "': no config in its metadata");
+  const ConfigDocument document =
+      ConfigDocument::from_string(config->second, model.checkpoint.string() + "#config");
+  model.experiment = build_experiment(validate(document, model.registry), model.registry);
+  restore_parameters(checkpoint, model.checkpoint, *model.experiment.parameters);
+}
+
+}  // namespace liouville::host

@@ -1,0 +1,24 @@
+// Rebuilding a trained experiment from its checkpoint alone: the checkpoint's
+// metadata holds the config, so no config file is needed.
+#pragma once
+
+#include <filesystem>
+
+#include "experiment.hpp"
+#include "liouville/registry/registry.hpp"
+
+namespace liouville::host {
+
+struct TrainedModel {
+  Registry registry;  // declared first: the objects below pin its libraries
+  Experiment experiment;
+  std::filesystem::path checkpoint;
+};
+
+// `target` is a run folder (its checkpoint.safetensors) or a checkpoint file.
+// Throws DataError, ConfigErrors or PluginError.
+void load_trained_model(const std::filesystem::path& target, TrainedModel& model);
+
+std::filesystem::path checkpoint_path(const std::filesystem::path& run_folder);
+
+}  // namespace liouville::host

@@ -1,0 +1,26 @@
+#include "cnf_dynamics.hpp"
+
+namespace liouville {
+
+CnfDynamics::CnfDynamics(const VectorField& field, const TraceEstimator& trace, const Matrix& probes)
+    : field_(field), trace_(trace), probes_(probes) {}
+
+void CnfDynamics::rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const {
+  const Index dim = field_.dim();
+  thread_local Vector trace;
+  trace.resize(y.cols());
+  trace_.evaluate(field_, probes_, t, y.topRows(dim), dy.topRows(dim), trace);
+  dy.row(dim) = trace.transpose();
+}
+
+void CnfDynamics::rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
+                               VectorRef theta_bar) const {
+  const Index dim = field_.dim();
+  thread_local Vector trace_bar;
+  trace_bar = dy_bar.row(dim).transpose();
+  trace_.backward(field_, probes_, t, y.topRows(dim), dy_bar.topRows(dim), trace_bar, y_bar.topRows(dim),
+                  theta_bar);
+  y_bar.row(dim).setZero();
+}
+
+}  // namespace liouville

@@ -1,0 +1,161 @@
+// FFJORD (Grathwohl et al. 2019): a continuous normalizing flow whose
+// log-determinant is integrated along with the state.
+//
+// forward (data x -> base z): integrate y = [z; l] from t0 to t1 with
+//   dz/dt = f(t, z), dl/dt = tr(df/dz), z(t0) = x, l(t0) = 0;
+// then z = z(t1) and logdet = l(t1) = log|det dz(t1)/dx| (Liouville's equation).
+// inverse (z -> x): the same system from t1 back to t0 with z(t1) = z, l(t1) = 0,
+// so x = z(t0) and logdet = l(t0) = -int_t0^t1 tr dt = log|det dx/dz|.
+// The l row is left out of step control (it is driven by z, never drives it).
+// A stochastic trace estimator draws its probes once per solve.
+//
+// backward: the cotangent of y(t1) is [z_bar; logdet_bar^T]; the gradient method
+// carries it back to y(t0) and x_bar is its top rows.
+#include <liouville/plugin.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cnf_dynamics.hpp"
+#include "liouville/core/integrate.hpp"
+#include "solve_gradient.hpp"
+
+namespace liouville {
+namespace {
+
+// What a forward pass keeps: the probes of its solve and the solve's record.
+struct FfjordTape final : Tape {
+  Matrix probes;
+  std::unique_ptr<SolveRecord> record;
+  Index batch = 0;
+};
+
+}  // namespace
+
+class Ffjord final : public Bijection {
+ public:
+  static constexpr std::string_view kName = "ffjord";
+  static constexpr std::string_view kSummary =
+      "Continuous normalizing flow with the log-density integrated along (FFJORD, Grathwohl et al. 2019).";
+
+  static void declare(Schema& schema) {
+    schema.real_list("tspan")
+        .default_value(Value{std::vector<double>{0.0, 1.0}})
+        .min_size(2)
+        .max_size(2)
+        .doc("Integration interval [t0, t1]; data at t0, base at t1.");
+    schema.component("vector_field", VectorField::kInterface).required().doc("The dynamics f(t, z).");
+    schema.component("solver", ODESolver::kInterface).default_value("tsit5").doc("ODE solver and step control.");
+    schema.component("trace", TraceEstimator::kInterface).default_value("exact").doc("Estimator of tr(df/dz).");
+    schema.choice("gradient", {"discrete"})
+        .default_value("discrete")
+        .doc("Reverse pass: discrete backpropagation through the accepted steps.");
+    schema.check([](const Params& params) -> std::optional<std::string> {
+      const auto& tspan = params.get_real_list("tspan");
+      if (tspan.size() == 2 && tspan[0] == tspan[1])
+        return "tspan: t0 and t1 are both " + std::to_string(tspan[0]) + "; the interval must not be empty";
+      return std::nullopt;
+    });
+  }
+
+  Ffjord(const Params& params, BuildContext& context)
+      : path_(params.path()),
+        dim_(context.dim()),
+        t0_(params.get_real_list("tspan").at(0)),
+        t1_(params.get_real_list("tspan").at(1)),
+        field_(context.create<VectorField>(params, "vector_field")),
+        solver_(context.create<ODESolver>(params, "solver")),
+        trace_(context.create<TraceEstimator>(params, "trace")),
+        gradient_(make_solve_gradient(params.get_string("gradient"))) {
+    if (field_->dim() != dim_)
+      throw ConfigError(path_ + ".vector_field: dimension " + std::to_string(field_->dim()) +
+                        " does not match the flow's dimension " + std::to_string(dim_));
+  }
+
+  Index dim() const override { return dim_; }
+
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng& noise,
+               std::unique_ptr<Tape>* tape) const override {
+    check_shapes("forward", x, z, logdet);
+    Matrix probes = trace_->draw_probes(dim_, x.cols(), noise);
+    const CnfDynamics dynamics(*field_, *trace_, probes);
+    Matrix y(dim_ + 1, x.cols());
+    y.topRows(dim_) = x;
+    y.row(dim_).setZero();
+    std::unique_ptr<SolveRecord> record;
+    if (tape != nullptr)
+      gradient_->solve(*solver_, dynamics, t0_, t1_, y, options(), record);
+    else
+      integrate(*solver_, dynamics, t0_, t1_, y, options(), nullptr);
+    z = y.topRows(dim_);
+    logdet = y.row(dim_).transpose();
+    if (tape != nullptr) {
+      auto kept = std::make_unique<FfjordTape>();
+      kept->probes = std::move(probes);
+      kept->record = std::move(record);
+      kept->batch = x.cols();
+      *tape = std::move(kept);
+    }
+  }
+
+  void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng& noise) const override {
+    check_shapes("inverse", z, x, logdet);
+    const Matrix probes = trace_->draw_probes(dim_, z.cols(), noise);
+    const CnfDynamics dynamics(*field_, *trace_, probes);
+    Matrix y(dim_ + 1, z.cols());
+    y.topRows(dim_) = z;
+    y.row(dim_).setZero();
+    integrate(*solver_, dynamics, t1_, t0_, y, options(), nullptr);
+    x = y.topRows(dim_);
+    logdet = y.row(dim_).transpose();
+  }
+
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
+    const auto* kept = dynamic_cast<const FfjordTape*>(tape);
+    if (kept == nullptr)
+      throw NotSupported(path_ + ": ffjord backward needs the tape recorded by its own forward pass");
+    if (kept->batch != x.cols() || z.cols() != x.cols() || z_bar.cols() != x.cols() ||
+        logdet_bar.size() != x.cols() || x_bar.cols() != x.cols() || z_bar.rows() != dim_ || x_bar.rows() != dim_)
+      throw DataError(path_ + ": ffjord backward got inconsistent shapes (the tape holds a batch of " +
+                      std::to_string(kept->batch) + ", x is " + shape(x) + ", z_bar " + shape(z_bar) + ", x_bar " +
+                      shape(x_bar) + ", logdet_bar has " + std::to_string(logdet_bar.size()) + " values)");
+    const CnfDynamics dynamics(*field_, *trace_, kept->probes);
+    Matrix y_bar(dim_ + 1, x.cols());
+    y_bar.topRows(dim_) = z_bar;
+    y_bar.row(dim_) = logdet_bar.transpose();
+    gradient_->backward(*solver_, dynamics, *kept->record, y_bar, theta_bar);
+    x_bar = y_bar.topRows(dim_);
+  }
+
+ private:
+  IntegrateOptions options() const {
+    IntegrateOptions options;
+    options.controlled_rows = dim_;
+    return options;
+  }
+
+  static std::string shape(ConstMatrixRef m) {
+    return std::to_string(m.rows()) + " x " + std::to_string(m.cols());
+  }
+
+  void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
+    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
+      throw DataError(path_ + ": ffjord " + method + " of a " + shape(in) + " batch into " + shape(out) +
+                      " with " + std::to_string(logdet.size()) + " log-determinants; the dimension is " +
+                      std::to_string(dim_));
+  }
+
+  std::string path_;
+  Index dim_;
+  Scalar t0_;
+  Scalar t1_;
+  std::shared_ptr<VectorField> field_;
+  std::shared_ptr<ODESolver> solver_;
+  std::shared_ptr<TraceEstimator> trace_;
+  std::unique_ptr<SolveGradient> gradient_;
+};
+
+}  // namespace liouville
+
+LIOUVILLE_REGISTER(liouville::Bijection, liouville::Ffjord)

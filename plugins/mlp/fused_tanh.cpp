@@ -1,0 +1,73 @@
+#include "fused_tanh.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+// Compiles a function for AVX2 as well as for the baseline and picks one when
+// the library is loaded (GCC function multiversioning); elsewhere the baseline.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LIOUVILLE_MLP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define LIOUVILLE_MLP_VECTOR_CLONES
+#endif
+
+namespace liouville::mlp {
+
+namespace {
+
+// With y = -2|x|:
+//   tanh|x| = -expm1(y) / (2 + expm1(y)),
+//   y = k ln2 + r, |r| <= ln2 / 2 (ln2 split in two so that k ln2 is exact),
+//   e^r = 1 + 2 r P(r^2) / (Q(r^2) - r P(r^2))   (the Pade form and coefficients of Cephes' exp),
+//   expm1(y) = 2^k expm1(r) + (2^k - 1) = num / den,  den = Q - r P,  num = 2^k 2 r P + (2^k - 1) den,
+// which keeps full relative accuracy near 0. 2^k (-58 <= k <= 0) is written
+// into the exponent bits. Only plain arithmetic per element, so the loop
+// vectorizes.
+template <bool kDerivative, bool kTangent, bool kCurvature>
+[[gnu::always_inline]] inline void tanh_loop(Scalar* a, Scalar* tangent, Scalar* d1, Scalar* curvature,
+                                             Index size) {
+  constexpr double kLog2e = 1.4426950408889634;
+  constexpr double kLn2High = 0.693145751953125;
+  constexpr double kLn2Low = 1.42860682030941723212e-6;
+  constexpr double kRoundShift = 0x1.8p52;  // adding it rounds to an integer held in the low bits
+  for (Index i = 0; i < size; ++i) {
+    const double x = a[i];
+    const double y = -2.0 * std::abs(x);
+    const double shifted = y * kLog2e + kRoundShift;
+    const double k = shifted - kRoundShift;
+    const double r = (y - k * kLn2High) - k * kLn2Low;
+    const double rr = r * r;
+    const double rp = r * ((1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr + 1.0);
+    const double den =
+        ((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr + 2.27265548208155028766e-1) * rr +
+        2.0 - rp;
+    const double two_k = std::bit_cast<double>((std::bit_cast<std::uint64_t>(shifted) + 1023) << 52);
+    const double num = two_k * (2.0 * rp) + (two_k - 1.0) * den;
+    const double value = std::copysign(-num / (2.0 * den + num), x);
+    a[i] = value;
+    if constexpr (kDerivative) {
+      const double slope = 1.0 - value * value;
+      d1[i] = slope;
+      if constexpr (kCurvature) curvature[i] = -2.0 * value * slope * tangent[i];
+      if constexpr (kTangent) tangent[i] *= slope;
+    }
+  }
+}
+
+}  // namespace
+
+// Each clone inlines its own copies of the loop.
+LIOUVILLE_MLP_VECTOR_CLONES void fused_tanh(Scalar* a, Scalar* tangent, Scalar* d1, Scalar* curvature,
+                                            Index size) {
+  if (!d1)
+    tanh_loop<false, false, false>(a, tangent, d1, curvature, size);
+  else if (!tangent)
+    tanh_loop<true, false, false>(a, tangent, d1, curvature, size);
+  else if (!curvature)
+    tanh_loop<true, true, false>(a, tangent, d1, curvature, size);
+  else
+    tanh_loop<true, true, true>(a, tangent, d1, curvature, size);
+}
+
+}  // namespace liouville::mlp

@@ -1,0 +1,20 @@
+// The three matrix products of a dense layer over a batch block. Each uses
+// Eigen's GEMM, except for a weight of a few entries (the 1-D seed network),
+// where packing the operands for GEMM costs more than the product itself and
+// a few passes along the batch are faster.
+#pragma once
+
+#include "liouville/core/types.hpp"
+
+namespace liouville::mlp {
+
+// a = w x.
+void multiply(ConstMatrixRef w, ConstMatrixRef x, MatrixRef a);
+
+// g = w^T c.
+void multiply_transposed(ConstMatrixRef w, ConstMatrixRef c, MatrixRef g);
+
+// w_bar += c x^T.
+void accumulate_outer(ConstMatrixRef c, ConstMatrixRef x, MatrixRef w_bar);
+
+}  // namespace liouville::mlp

@@ -1,0 +1,77 @@
+// mlp: a multilayer perceptron vector field
+//
+//   x_0 = z,  a_k = W_k x_k + b_k,  x_{k+1} = sigma_k(a_k),  f = x_L
+//
+// (time_input concat adds t w_t to a_0), with hand-written forward-mode (J v), reverse-mode (J^T f_bar) and the
+// reverse mode of the pair (f, J v), all over the whole dim x batch block with one matrix product per layer and
+// pass. Layer k's parameters are the slices
+// "<path>.layers[k].weight" (out x in) and "<path>.layers[k].bias" (out x 1).
+#pragma once
+
+#include <liouville/plugin.hpp>
+#include <string>
+#include <vector>
+
+#include "activation.hpp"
+#include "layer_products.hpp"
+
+namespace liouville::mlp {
+
+// How a layer sees the time t. Time enters a layer only through its effective
+// bias (b, or b + t w_t) and that bias's cotangent; the affine map and the
+// activation are shared by every variant.
+enum class TimeConditioning {
+  kNone,
+  kConcat,  // t is one more input (FFJORD's concat): the weight's last column w_t adds t w_t
+};
+
+struct DenseLayer {
+  ParameterSlice weight;  // out x in, or out x (in + 1) with the time column last
+  ParameterSlice bias;    // out x 1
+  Index in = 0;
+  Index out = 0;
+  Activation activation = Activation::kIdentity;
+  TimeConditioning time = TimeConditioning::kNone;
+};
+
+class Mlp final : public VectorField {
+ public:
+  static constexpr std::string_view kName = "mlp";
+  static constexpr std::string_view kSummary =
+      "Multilayer perceptron f(t, z) with hand-written first and second derivatives.";
+
+  static void declare(Schema& schema);
+  Mlp(const Params& params, BuildContext& context);
+
+  Index dim() const override { return dim_; }
+  void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const override;
+  void jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const override;
+  Scalar vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_bar,
+             VectorRef theta_bar) const override;
+  Scalar jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatrixRef f_bar, ConstMatrixRef jv_bar,
+                      MatrixRef z_bar, VectorRef theta_bar) const override;
+
+ private:
+  struct Workspace;
+  using ConstStridedMap = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
+  // What forward() keeps for a backward pass: nothing, sigma'(a_k), or also sigma''(a_k) .* adot_k.
+  enum class Saved { kNothing, kSlopes, kSlopesAndCurvatures };
+
+  Workspace workspace(Index batch, bool tangent) const;
+  ConstStridedMap layer_input(std::size_t k, ConstMatrixRef z, const Workspace& work) const;
+  Eigen::Map<Matrix> forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
+                             const Workspace& work) const;
+  Scalar backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar, VectorRef theta_bar) const;
+  void check_block(const char* name, Index rows, Index cols, Index batch) const;
+  void check_gradient_size(Index size) const;
+
+  std::string path_;
+  Index dim_ = 0;
+  std::vector<DenseLayer> layers_;
+  std::vector<Index> row_offsets_;  // row_offsets_[k]: total width of the layers before k
+  Index total_width_ = 0;           // sum of the layers' output widths
+  Index max_width_ = 0;             // widest input or output of any layer
+  Index parameter_end_ = 0;         // one past the last parameter of this network
+};
+
+}  // namespace liouville::mlp

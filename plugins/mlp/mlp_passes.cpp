@@ -1,0 +1,233 @@
+// The passes of the mlp: evaluation, forward mode (f, J v), reverse mode
+// J^T f_bar and the reverse mode of (f, J v). With a tangent, values and
+// tangents of a layer sit side by side in one out x 2 batch block [x, xdot], so
+// one matrix product per layer serves both: W [x, xdot] = [W x, W xdot].
+#include <utility>
+
+#include "mlp.hpp"
+
+namespace liouville::mlp {
+
+// Buffers of one call, carved from one thread_local block that only grows (no
+// allocation in the steady state; each thread has its own, so calls are
+// re-entrant). cols = 2 batch with a tangent, batch otherwise.
+struct Mlp::Workspace {
+  Index batch = 0;
+  Index cols = 0;
+  bool tangent = false;
+  Scalar* values = nullptr;     // layer k: out x cols at values + cols row_offsets_[k], [x_{k+1}, xdot_{k+1}]
+  Scalar* d1 = nullptr;         // layer k: out x batch, sigma'(a_k)
+  Scalar* curvature = nullptr;  // layer k: out x batch, sigma''(a_k) .* adot_k
+  Scalar* bias = nullptr;       // layer k: out, the effective bias
+  Scalar* input = nullptr;      // dim x cols, [z, v]
+  Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar] ping-pong
+  Scalar* row_sums = nullptr;                 // max_width
+};
+
+Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
+  Workspace work;
+  work.batch = batch;
+  work.cols = tangent ? 2 * batch : batch;
+  work.tangent = tangent;
+  const Index layer_block = total_width_ * batch;
+  const Index size = total_width_ * work.cols + 2 * layer_block + total_width_ + dim_ * work.cols +
+                     2 * max_width_ * work.cols + max_width_;
+  thread_local Vector buffer;
+  if (buffer.size() < size) buffer.resize(size);
+  Scalar* next = buffer.data();
+  const auto take = [&next](Index count) { return std::exchange(next, next + count); };
+  work.values = take(total_width_ * work.cols);
+  work.d1 = take(layer_block);
+  work.curvature = take(layer_block);
+  work.bias = take(total_width_);
+  work.input = take(dim_ * work.cols);
+  work.cotangent[0] = take(max_width_ * work.cols);
+  work.cotangent[1] = take(max_width_ * work.cols);
+  work.row_sums = take(max_width_);
+  return work;
+}
+
+// x_k (with its tangents when work.tangent): z or the staged [z, v] for the
+// first layer, the previous layer's output otherwise.
+Mlp::ConstStridedMap Mlp::layer_input(std::size_t k, ConstMatrixRef z, const Workspace& work) const {
+  if (k > 0) {
+    const Index rows = layers_[k - 1].out;
+    return ConstStridedMap(work.values + work.cols * row_offsets_[k - 1], rows, work.cols,
+                           Eigen::OuterStride<>(rows));
+  }
+  if (work.tangent) return ConstStridedMap(work.input, dim_, work.cols, Eigen::OuterStride<>(dim_));
+  return ConstStridedMap(z.data(), dim_, work.cols, Eigen::OuterStride<>(z.outerStride()));
+}
+
+namespace {
+
+// dst = src for blocks of the same shape. A Ref may have an outer stride; when
+// both have contiguous columns (the usual case) the copy is one linear loop
+// rather than one short loop per column (a dim-1 batch has 1-element columns).
+template <class Source, class Destination>
+void copy_block(const Source& source, Destination&& destination) {
+  if (source.outerStride() == source.rows() && destination.outerStride() == destination.rows())
+    Eigen::Map<Vector>(destination.data(), destination.size()) =
+        Eigen::Map<const Vector>(source.data(), source.size());
+  else
+    destination = source;
+}
+
+// value.colwise() += bias as plain loops (Eigen runs one short vector
+// operation per column, slow for narrow layers).
+void add_to_columns(Eigen::Map<Matrix>& value, const Eigen::Map<const Vector>& bias) {
+  Scalar* column = value.data();
+  for (Index j = 0; j < value.cols(); ++j, column += value.rows())
+    for (Index i = 0; i < value.rows(); ++i) column[i] += bias[i];
+}
+
+// W without its time column.
+Eigen::Map<const Matrix> weight(const DenseLayer& layer) {
+  return Eigen::Map<const Matrix>(layer.weight.value().data(), layer.out, layer.in);
+}
+
+// b, or b + t w_t when t is the weight's last input column.
+Eigen::Map<const Vector> effective_bias(const DenseLayer& layer, Scalar t, Scalar* buffer) {
+  if (layer.time == TimeConditioning::kNone) return Eigen::Map<const Vector>(layer.bias.value().data(), layer.out);
+  Eigen::Map<Vector> bias(buffer, layer.out);
+  bias = layer.bias.value().col(0) + t * layer.weight.value().col(layer.in);
+  return Eigen::Map<const Vector>(buffer, layer.out);
+}
+
+}  // namespace
+
+// Runs the layers (a tangent pass requires saved slopes). Returns the last
+// layer's output block, dim x cols. The tangent pass is
+//   adot_k = W_k xdot_k (t carries no tangent),  xdot_{k+1} = sigma'(a_k) .* adot_k.
+Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
+                                const Workspace& work) const {
+  const Index batch = work.batch;
+  if (v) {
+    Eigen::Map<Matrix> input(work.input, dim_, work.cols);
+    copy_block(z, input.leftCols(batch));
+    copy_block(*v, input.rightCols(batch));
+  }
+  Scalar* output = nullptr;
+  for (std::size_t k = 0; k < layers_.size(); ++k) {
+    const DenseLayer& layer = layers_[k];
+    const Index offset = row_offsets_[k];
+    output = work.values + work.cols * offset;
+    Eigen::Map<Matrix> a(output, layer.out, work.cols);
+    multiply(weight(layer), layer_input(k, z, work), a);
+    Eigen::Map<Matrix> value(output, layer.out, batch);
+    add_to_columns(value, effective_bias(layer, t, work.bias + offset));
+    Eigen::Map<Matrix> d1(work.d1 + batch * offset, layer.out, batch);
+    Eigen::Map<Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
+    Eigen::Map<Matrix> tangent(work.tangent ? output + layer.out * batch : nullptr, layer.out, batch);
+    activate(layer.activation, value, work.tangent ? &tangent : nullptr, saved != Saved::kNothing ? &d1 : nullptr,
+             saved == Saved::kSlopesAndCurvatures ? &curvature : nullptr);
+  }
+  return Eigen::Map<Matrix>(output, dim_, work.cols);
+}
+
+// Reverse pass after forward(); cotangent[0] holds [f_bar, jv_bar] (or f_bar).
+// Through x_{k+1} = sigma(a), xdot_{k+1} = sigma'(a) .* adot:
+//   a_bar = x_bar .* sigma'(a) + xdot_bar .* sigma''(a) .* adot,   adot_bar = xdot_bar .* sigma'(a);
+// through a = W x + b + t w_t, adot = W xdot:
+//   W_bar += a_bar x^T + adot_bar xdot^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,  t_bar += w_t . a_bar 1,
+//   [x_bar, xdot_bar] = W^T [a_bar, adot_bar].
+Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar,
+                     VectorRef theta_bar) const {
+  const Index batch = work.batch;
+  Scalar t_bar = 0;
+  int current = 0;
+  for (std::size_t k = layers_.size(); k-- > 0;) {
+    const DenseLayer& layer = layers_[k];
+    const Index offset = row_offsets_[k];
+    Eigen::Map<Matrix> c(work.cotangent[current], layer.out, work.cols);
+    Eigen::Map<Matrix> a_bar(c.data(), layer.out, batch);
+    const Eigen::Map<const Matrix> d1(work.d1 + batch * offset, layer.out, batch);
+    if (work.tangent) {
+      Eigen::Map<Matrix> adot_bar(c.data() + layer.out * batch, layer.out, batch);
+      const Eigen::Map<const Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
+      a_bar.array() = a_bar.array() * d1.array() + adot_bar.array() * curvature.array();
+      adot_bar.array() *= d1.array();
+    } else {
+      a_bar.array() *= d1.array();
+    }
+
+    auto weight_bar = layer.weight.in(theta_bar);
+    accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
+    Eigen::Map<Vector> row_sums(work.row_sums, layer.out);
+    row_sums.noalias() = a_bar.rowwise().sum();
+    layer.bias.in(theta_bar).col(0) += row_sums;
+    if (layer.time == TimeConditioning::kConcat) {
+      weight_bar.col(layer.in) += t * row_sums;
+      t_bar += layer.weight.value().col(layer.in).dot(row_sums);
+    }
+
+    if (k == 0) {
+      multiply_transposed(weight(layer), a_bar, z_bar);
+    } else {
+      current = 1 - current;
+      multiply_transposed(weight(layer), c, Eigen::Map<Matrix>(work.cotangent[current], layer.in, work.cols));
+    }
+  }
+  return t_bar;
+}
+
+void Mlp::check_block(const char* name, Index rows, Index cols, Index batch) const {
+  if (rows != dim_ || cols != batch)
+    throw DataError(path_ + ": " + name + " is " + std::to_string(rows) + " x " + std::to_string(cols) +
+                    ", expected " + std::to_string(dim_) + " x " + std::to_string(batch) + " (dim x batch)");
+}
+
+void Mlp::check_gradient_size(Index size) const {
+  if (size < parameter_end_)
+    throw DataError(path_ + ": theta_bar has " + std::to_string(size) + " entries, but the parameters end at " +
+                    std::to_string(parameter_end_));
+}
+
+void Mlp::evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f", f.rows(), f.cols(), batch);
+  copy_block(forward(t, z, nullptr, Saved::kNothing, workspace(batch, false)), f);
+}
+
+void Mlp::jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("v", v.rows(), v.cols(), batch);
+  check_block("f", f.rows(), f.cols(), batch);
+  check_block("jv", jv.rows(), jv.cols(), batch);
+  const auto output = forward(t, z, &v, Saved::kSlopes, workspace(batch, true));
+  copy_block(output.leftCols(batch), f);
+  copy_block(output.rightCols(batch), jv);
+}
+
+Scalar Mlp::vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_bar, VectorRef theta_bar) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
+  check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
+  check_gradient_size(theta_bar.size());
+  const Workspace work = workspace(batch, false);
+  forward(t, z, nullptr, Saved::kSlopes, work);
+  copy_block(f_bar, Eigen::Map<Matrix>(work.cotangent[0], dim_, batch));
+  return backward(t, z, work, z_bar, theta_bar);
+}
+
+Scalar Mlp::jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatrixRef f_bar, ConstMatrixRef jv_bar,
+                         MatrixRef z_bar, VectorRef theta_bar) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("v", v.rows(), v.cols(), batch);
+  check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
+  check_block("jv_bar", jv_bar.rows(), jv_bar.cols(), batch);
+  check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
+  check_gradient_size(theta_bar.size());
+  const Workspace work = workspace(batch, true);
+  forward(t, z, &v, Saved::kSlopesAndCurvatures, work);
+  Eigen::Map<Matrix> top(work.cotangent[0], dim_, work.cols);
+  copy_block(f_bar, top.leftCols(batch));
+  copy_block(jv_bar, top.rightCols(batch));
+  return backward(t, z, work, z_bar, theta_bar);
+}
+
+}  // namespace liouville::mlp

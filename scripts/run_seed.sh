@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job: sets everything up, then trains, evaluates and samples the
+# FFJORD 1-D seed experiment (configs/ffjord_normal_1d.yaml) into runs/ffjord_normal_1d.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+bin=build/release/bin/liouville
+run=runs/ffjord_normal_1d
+$bin train configs/ffjord_normal_1d.yaml --out "$run"
+$bin eval "$run"
+$bin sample "$run" --n 10000
+$bin density "$run" --points 400

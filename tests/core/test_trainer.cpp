@@ -1,0 +1,90 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "liouville/core/trainer.hpp"
+#include "toy_components.hpp"
+
+using namespace liouville;
+
+namespace {
+
+// Plain gradient descent: enough to drive the trainer.
+class GradientDescent final : public Optimizer {
+ public:
+  explicit GradientDescent(double step, bool full_batch) : step_(step), full_batch_(full_batch) {}
+  OptimizerNeeds needs() const override { return {full_batch_, full_batch_}; }
+  OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+                          const IterationCallback& callback) override {
+    Vector gradient(theta.size());
+    OptimizeResult result;
+    for (long k = 1; k <= max_iterations; ++k) {
+      result.loss = objective.evaluate(theta, gradient);
+      theta -= step_ * gradient;
+      result.iterations = k;
+      result.gradient_norm = gradient.norm();
+      if (!callback({k, result.loss, result.gradient_norm, k})) return result;
+    }
+    return result;
+  }
+
+ private:
+  double step_;
+  bool full_batch_;
+};
+
+class FailingOptimizer final : public Optimizer {
+ public:
+  OptimizerNeeds needs() const override { return {false, false}; }
+  OptimizeResult minimize(Objective& objective, VectorRef theta, long,
+                          const IterationCallback& callback) override {
+    Vector gradient(theta.size());
+    callback({1, objective.evaluate(theta, gradient), 0, 1});
+    throw NumericalError("the loss is NaN");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the trainer fits an affine flow to Gaussian data and reports every iteration") {
+  ParameterStore store;
+  auto affine = std::make_shared<test::ElementwiseAffine>(store, "affine", 1);
+  DensityModel model(std::make_shared<test::StandardGaussian>(1), affine);
+  Matrix data(1, 2000);
+  Rng(2).fill_normal(data);
+  data = (data.array() * 0.7 + 1).matrix();
+
+  std::vector<IterationRecord> records;
+  Trainer trainer(model, store, data, 0);
+  const auto results = trainer.run({{"sgd", std::make_shared<GradientDescent>(0.05, false), 200, 100},
+                                    {"gd", std::make_shared<GradientDescent>(0.3, true), 400, 0}},
+                                   [&](const IterationRecord& r) { records.push_back(r); });
+  REQUIRE(results.size() == 2);
+  CHECK(records.size() == 600);
+  CHECK(records.front().stage == 0);
+  CHECK(records.back().stage == 1);
+  CHECK(records.back().iteration == 400);
+  // Maximum likelihood: exp(s) = 1/std, b = -mean/std of the sample.
+  const double mean = data.mean();
+  const double std_dev = std::sqrt((data.array() - mean).square().mean());
+  CHECK(std::exp(store.values()[0]) == doctest::Approx(1 / std_dev).epsilon(1e-4));
+  CHECK(store.values()[1] == doctest::Approx(-mean / std_dev).epsilon(1e-4));
+}
+
+TEST_CASE("a failure inside a stage names the stage and the iteration") {
+  ParameterStore store;
+  auto affine = std::make_shared<test::ElementwiseAffine>(store, "affine", 1);
+  DensityModel model(std::make_shared<test::StandardGaussian>(1), affine);
+  Matrix data = Matrix::Ones(1, 4);
+  Trainer trainer(model, store, data, 0);
+  try {
+    trainer.run({{"sgd", std::make_shared<GradientDescent>(0.1, false), 3, 0},
+                 {"broken", std::make_shared<FailingOptimizer>(), 5, 0}},
+                nullptr);
+    FAIL("expected a TrainingError");
+  } catch (const TrainingError& error) {
+    CHECK(error.stage() == 1);
+    CHECK(error.iteration() == 2);
+    CHECK(std::string(error.what()) == "training stage 2 (broken), iteration 2: the loss is NaN");
+  }
+}

@@ -1,0 +1,156 @@
+// The `liouville` executable end to end: exit codes, diagnostics, and the FFJORD
+// 1-D seed experiment meeting its figures.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto folder = std::filesystem::temp_directory_path() / ("liouville_cli_" + name);
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
+}
+
+// Runs `liouville ARGS` with an optional environment prefix.
+Result liouville(const std::string& arguments, const std::string& environment = "") {
+  const auto folder = std::filesystem::temp_directory_path();
+  const auto out = folder / "liouville_cli_stdout.txt";
+  const auto err = folder / "liouville_cli_stderr.txt";
+  const std::string command = environment + " '" LIOUVILLE_EXECUTABLE "' " + arguments + " >'" + out.string() +
+                              "' 2>'" + err.string() + "' </dev/null";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+}
+
+std::filesystem::path write_config(const std::string& name, const std::string& text) {
+  const auto path = scratch("configs") / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const std::string kSeedConfig = LIOUVILLE_SOURCE_DIR "/configs/ffjord_normal_1d.yaml";
+
+}  // namespace
+
+TEST_CASE("usage errors exit with code 2") {
+  CHECK(liouville("").code == 2);
+  const Result unknown = liouville("frobnicate");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("unknown command 'frobnicate'") != std::string::npos);
+  CHECK(liouville("train").code == 2);
+  CHECK(liouville("train x.yaml --no-such-option").code == 2);
+  CHECK(liouville("train --help").code == 0);
+}
+
+TEST_CASE("plugins lists every built-in plugin and describes one") {
+  const Result list = liouville("plugins");
+  CHECK(list.code == 0);
+  for (const char* name :
+       {"ffjord", "mlp", "tsit5", "exact", "hutchinson", "adam", "lbfgs", "normal", "standard_normal"})
+    CHECK_MESSAGE(list.out.find(std::string("  ") + name + " - ") != std::string::npos, name);
+  const Result describe = liouville("plugins describe tsit5");
+  CHECK(describe.code == 0);
+  CHECK(describe.out.find("rtol") != std::string::npos);
+  CHECK(liouville("plugins describe nope").code == 2);
+}
+
+TEST_CASE("a config with mistakes lists every error, exits 2 and runs nothing") {
+  const auto config = write_config("bad.yaml", R"(liouville: 1
+data: {type: normal, mean: [6.0], std: [0.7]}
+model:
+  flow:
+    - type: ffjord
+      vector_field: {type: mlp, hiden: [3]}
+      solver: {type: tsit5, rtol: -1.0e-6}
+      trace: {type: exat}
+train:
+  stages:
+    - {optimizer: {type: adam}, iterations: 20}
+)");
+  const auto out = scratch("bad_run");
+  const Result result = liouville("train '" + config.string() + "' --out '" + out.string() + "'");
+  CHECK(result.code == 2);
+  CHECK(result.err.find("bad.yaml:6:") != std::string::npos);
+  CHECK(result.err.find("did you mean 'hidden'") != std::string::npos);
+  CHECK(result.err.find("model.flow[0].solver.rtol") != std::string::npos);
+  CHECK(result.err.find("did you mean 'exact'") != std::string::npos);
+  CHECK(std::filesystem::is_empty(out));
+  CHECK(liouville("validate '" + config.string() + "'").code == 2);
+  CHECK(liouville("validate '" + kSeedConfig + "'").code == 0);
+}
+
+TEST_CASE("--set overrides go through the same validation") {
+  CHECK(liouville("validate '" + kSeedConfig + "' --set model.flow[0].solver.rtol=2e-5").code == 0);
+  const Result bad = liouville("validate '" + kSeedConfig + "' --set model.flow[0].solver.rtol=abc");
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("model.flow[0].solver.rtol") != std::string::npos);
+  const Result effective = liouville("config '" + kSeedConfig + "'");
+  CHECK(effective.code == 0);
+  CHECK(effective.out.find("max_steps") != std::string::npos);  // a default filled in
+}
+
+TEST_CASE("eval of something that is not a trained model is a clear error") {
+  const auto folder = scratch("not_a_run");
+  const Result missing = liouville("eval '" + folder.string() + "'");
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("no checkpoint") != std::string::npos);
+  std::ofstream(folder / "checkpoint.safetensors") << "garbage!";
+  const Result garbage = liouville("eval '" + folder.string() + "'");
+  CHECK(garbage.code == 2);
+  CHECK(garbage.err.find("checkpoint.safetensors") != std::string::npos);
+}
+
+TEST_CASE("a broken plugin in the search path is reported and the host goes on") {
+  const auto folder = scratch("broken_plugins");
+  std::ofstream(folder / "liouville_broken.so") << "not a shared library";
+  const Result result =
+      liouville("validate '" + kSeedConfig + "'", "LIOUVILLE_PLUGIN_PATH='" + folder.string() + "'");
+  CHECK(result.code == 0);
+  CHECK(result.err.find("liouville_broken.so") != std::string::npos);
+}
+
+TEST_CASE("the FFJORD 1-D seed experiment reaches its figures") {
+  const auto run = scratch("ffjord_1d");
+  const Result train = liouville("train '" + kSeedConfig + "' --out '" + run.string() + "'");
+  REQUIRE_MESSAGE(train.code == 0, train.err);
+  for (const char* file : {"config.yaml", "resolved.yaml", "checkpoint.safetensors", "metrics.csv", "samples.csv"})
+    CHECK_MESSAGE(std::filesystem::exists(run / file), file);
+  CHECK(slurp(run / "metrics.csv").rfind("stage,optimizer,iteration,loss,grad_norm,nfe,seconds\n", 0) == 0);
+
+  const Result eval = liouville("eval '" + run.string() + "' --json");
+  REQUIRE_MESSAGE(eval.code == 0, eval.err);
+  const auto metrics = nlohmann::json::parse(eval.out);
+  MESSAGE("held-out NLL " << metrics["nll"] << ", TV " << metrics["tv_seed_metric"]);
+  CHECK(metrics["nll"].get<double>() <= 1.10);
+  CHECK(metrics["entropy"].get<double>() == doctest::Approx(1.062).epsilon(0.01));
+
+  const Result sample = liouville("sample '" + run.string() + "' --n 10000 --json");
+  REQUIRE_MESSAGE(sample.code == 0, sample.err);
+  const auto moments = nlohmann::json::parse(sample.out);
+  MESSAGE("sample mean " << moments["mean"][0] << ", std " << moments["std"][0]);
+  CHECK(std::abs(moments["mean"][0].get<double>() - 6.0) <= 0.15);
+  CHECK(std::abs(moments["std"][0].get<double>() - 0.7) <= 0.07);
+
+  const Result density = liouville("density '" + run.string() + "' --points 400 --json");
+  REQUIRE_MESSAGE(density.code == 0, density.err);
+  CHECK(nlohmann::json::parse(density.out)["mass"].get<double>() == doctest::Approx(1.0).epsilon(1e-3));
+}

@@ -1,0 +1,74 @@
+// The step-control parameters every solver plugin declares.
+#include <doctest/doctest.h>
+
+#include "liouville/registry/step_control_schema.hpp"
+
+namespace liouville {
+namespace {
+
+Params step_control_params(bool adaptive, double dt) {
+  Params params("model.flow[0].solver", "tsit5");
+  params.set("adaptive", Value{adaptive});
+  params.set("dt", Value{dt});
+  params.set("rtol", Value{1e-5});
+  params.set("atol", Value{1e-7});
+  params.set("dt_min", Value{1e-9});
+  params.set("max_steps", Value{123L});
+  return params;
+}
+
+TEST_CASE("declare_step_control declares the StepControl fields with its defaults") {
+  Schema schema;
+  declare_step_control(schema);
+  const StepControl defaults;
+  struct Expected {
+    const char* name;
+    ValueKind kind;
+    Value value;
+  };
+  for (const Expected& expected : {Expected{"adaptive", ValueKind::kBool, Value{defaults.adaptive}},
+                                   Expected{"dt", ValueKind::kReal, Value{defaults.dt}},
+                                   Expected{"rtol", ValueKind::kReal, Value{defaults.rtol}},
+                                   Expected{"atol", ValueKind::kReal, Value{defaults.atol}},
+                                   Expected{"dt_min", ValueKind::kReal, Value{defaults.dt_min}},
+                                   Expected{"max_steps", ValueKind::kInt, Value{defaults.max_steps}}}) {
+    CAPTURE(expected.name);
+    const ParameterSpec* spec = schema.find(expected.name);
+    REQUIRE(spec != nullptr);
+    CHECK(spec->kind() == expected.kind);
+    REQUIRE(spec->default_value().has_value());
+    CHECK(*spec->default_value() == expected.value);
+    CHECK(!spec->documentation().empty());
+  }
+  CHECK(schema.entries().size() == 6);
+  CHECK(*schema.find("rtol")->lower() == 0);
+  CHECK(!schema.find("rtol")->lower_inclusive());
+  CHECK(*schema.find("dt")->lower() == 0);
+  CHECK(schema.find("dt")->lower_inclusive());
+  CHECK(*schema.find("max_steps")->lower() == 1);
+}
+
+TEST_CASE("the step-control check needs dt > 0 for fixed steps") {
+  Schema schema;
+  declare_step_control(schema);
+  REQUIRE(schema.checks().size() == 1);
+  const auto& rule = schema.checks().front();
+  CHECK(!rule(step_control_params(true, 0)).has_value());
+  CHECK(!rule(step_control_params(false, 0.1)).has_value());
+  const auto message = rule(step_control_params(false, 0));
+  REQUIRE(message.has_value());
+  CHECK(message->find("dt > 0") != std::string::npos);
+}
+
+TEST_CASE("read_step_control reads every field") {
+  const StepControl control = read_step_control(step_control_params(false, 0.05));
+  CHECK(!control.adaptive);
+  CHECK(control.dt == 0.05);
+  CHECK(control.rtol == 1e-5);
+  CHECK(control.atol == 1e-7);
+  CHECK(control.dt_min == 1e-9);
+  CHECK(control.max_steps == 123);
+}
+
+}  // namespace
+}  // namespace liouville
