@@ -21,23 +21,12 @@ class Adam final : public Optimizer {
       "Adam with bias correction (Kingma and Ba 2015) and decoupled weight decay (AdamW).";
 
   static void declare(Schema& schema) {
-    schema.real("learning_rate").default_value(Value{1e-3}).greater_than(0).doc("Step size lr.");
-    schema.real("beta1")
-        .default_value(Value{0.9})
-        .min(0)
-        .less_than(1)
-        .doc("Decay rate of the first-moment average.");
-    schema.real("beta2")
-        .default_value(Value{0.999})
-        .min(0)
-        .less_than(1)
-        .doc("Decay rate of the second-moment average.");
-    schema.real("epsilon")
-        .default_value(Value{1e-8})
-        .greater_than(0)
-        .doc("Added to sqrt(v_hat) in the denominator.");
+    schema.real("learning_rate").default_value(1e-3).greater_than(0).doc("Step size lr.");
+    schema.real("beta1").default_value(0.9).min(0).less_than(1).doc("Decay rate of the first-moment average.");
+    schema.real("beta2").default_value(0.999).min(0).less_than(1).doc("Decay rate of the second-moment average.");
+    schema.real("epsilon").default_value(1e-8).greater_than(0).doc("Added to sqrt(v_hat) in the denominator.");
     schema.real("weight_decay")
-        .default_value(Value{0.0})
+        .default_value(0.0)
         .min(0)
         .doc("Decoupled weight decay: theta is scaled by (1 - learning_rate * weight_decay) every step.");
   }

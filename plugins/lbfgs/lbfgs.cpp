@@ -183,20 +183,20 @@ class Lbfgs final : public Optimizer {
   static void declare(Schema& schema) {
     schema.integer("history").default_value(10).min(1).doc("Number of curvature pairs (s, y) kept.");
     schema.real("gradient_tolerance")
-        .default_value(Value{1e-8})
+        .default_value(1e-8)
         .min(0)
         .doc("Converged when the largest gradient entry is at most this.");
     schema.real("function_tolerance")
-        .default_value(Value{1e-12})
+        .default_value(1e-12)
         .min(0)
         .doc("No progress when an iteration changes the loss by at most this times |loss|.");
     schema.real("step_tolerance")
-        .default_value(Value{1e-12})
+        .default_value(1e-12)
         .min(0)
         .doc("No progress when the largest step entry is at most this times max(1, largest parameter).");
     schema.integer("max_line_search").default_value(25).min(1).doc("Objective evaluations per line search.");
-    schema.real("c1").default_value(Value{1e-4}).greater_than(0).less_than(1).doc("Sufficient-decrease constant.");
-    schema.real("c2").default_value(Value{0.9}).greater_than(0).less_than(1).doc("Curvature constant (c1 < c2).");
+    schema.real("c1").default_value(1e-4).greater_than(0).less_than(1).doc("Sufficient-decrease constant.");
+    schema.real("c2").default_value(0.9).greater_than(0).less_than(1).doc("Curvature constant (c1 < c2).");
     schema.check([](const Params& params) -> std::optional<std::string> {
       if (params.get_real("c1") < params.get_real("c2")) return std::nullopt;
       return "c1 (" + format(params.get_real("c1")) + ") must be smaller than c2 (" +

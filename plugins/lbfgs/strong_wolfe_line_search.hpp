@@ -34,6 +34,7 @@ enum class LineSearchOutcome {
   kNotDescent,         // phi'(0) >= 0 or not finite: nothing was evaluated
   kMaxEvaluations,     // no acceptable step within max_evaluations
   kIntervalCollapsed,  // the bracket shrank to round-off
+  kStepUnbounded,      // extrapolation overflowed: phi seems unbounded below
 };
 
 const char* to_string(LineSearchOutcome outcome);

@@ -54,4 +54,13 @@ void accumulate_outer(ConstMatrixRef c, ConstMatrixRef x, MatrixRef w_bar) {
       w_bar(i, k) += strided_dot(c.data() + i, c.outerStride(), x.data() + k, x.outerStride(), c.cols());
 }
 
+void sum_columns(ConstMatrixRef c, VectorRef s) {
+  if (c.rows() > kSmallWeight) {
+    s.noalias() = c.rowwise().sum();
+    return;
+  }
+  const Scalar one = 1;
+  for (Index i = 0; i < c.rows(); ++i) s[i] = strided_dot(c.data() + i, c.outerStride(), &one, 0, c.cols());
+}
+
 }  // namespace liouville::mlp

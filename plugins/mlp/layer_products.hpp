@@ -1,4 +1,4 @@
-// The three matrix products of a dense layer over a batch block. Each uses
+// The matrix products of a dense layer over a batch block. Each uses
 // Eigen's GEMM, except for a weight of a few entries (the 1-D seed network),
 // where packing the operands for GEMM costs more than the product itself and
 // a few passes along the batch are faster.
@@ -16,5 +16,8 @@ void multiply_transposed(ConstMatrixRef w, ConstMatrixRef c, MatrixRef g);
 
 // w_bar += c x^T.
 void accumulate_outer(ConstMatrixRef c, ConstMatrixRef x, MatrixRef w_bar);
+
+// s = c 1, the sum of the columns of c (the bias gradient).
+void sum_columns(ConstMatrixRef c, VectorRef s);
 
 }  // namespace liouville::mlp

@@ -61,14 +61,18 @@ Mlp::ConstStridedMap Mlp::layer_input(std::size_t k, ConstMatrixRef z, const Wor
 
 namespace {
 
-// dst = src for blocks of the same shape. A Ref may have an outer stride; when
-// both have contiguous columns (the usual case) the copy is one linear loop
-// rather than one short loop per column (a dim-1 batch has 1-element columns).
+// destination = source for blocks of the same shape, which may have outer
+// strides (z is often the top rows of a larger state). Copied in one linear
+// loop when both are contiguous, row by row when the columns are short (a
+// dim-1 batch has 1-element columns), column by column otherwise.
 template <class Source, class Destination>
 void copy_block(const Source& source, Destination&& destination) {
+  constexpr Index kShortColumn = 4;
   if (source.outerStride() == source.rows() && destination.outerStride() == destination.rows())
     Eigen::Map<Vector>(destination.data(), destination.size()) =
         Eigen::Map<const Vector>(source.data(), source.size());
+  else if (source.rows() <= kShortColumn)
+    for (Index i = 0; i < source.rows(); ++i) destination.row(i) = source.row(i);
   else
     destination = source;
 }
@@ -154,7 +158,7 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
     auto weight_bar = layer.weight.in(theta_bar);
     accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
     Eigen::Map<Vector> row_sums(work.row_sums, layer.out);
-    row_sums.noalias() = a_bar.rowwise().sum();
+    sum_columns(a_bar, row_sums);
     layer.bias.in(theta_bar).col(0) += row_sums;
     if (layer.time == TimeConditioning::kConcat) {
       weight_bar.col(layer.in) += t * row_sums;

@@ -228,6 +228,44 @@ TEST_CASE("results do not depend on earlier calls, other networks or other threa
   CHECK(from_threads[1] == first);
 }
 
+TEST_CASE("blocks of larger matrices (with outer strides) give the results of plain matrices") {
+  // The top rows of a taller state, as a CNF passes them; dim 1 and 2 take the
+  // short-column copies, dim 6 the column-wise ones.
+  for (const Index dim : {1, 2, 6}) {
+    const auto built = build_mlp({{5}, "tanh", "tanh", "concat", "lux"}, dim);
+    const VectorField& field = *built->field;
+    Rng rng(13);
+    const Index batch = 6;
+    const auto block = [&](Matrix& tall) { return tall.topRows(dim); };
+    Matrix z_tall = normal_matrix(dim + 2, batch, rng), v_tall = normal_matrix(dim + 2, batch, rng),
+           f_bar_tall = normal_matrix(dim + 2, batch, rng), jv_bar_tall = normal_matrix(dim + 2, batch, rng);
+    const Matrix z = block(z_tall), v = block(v_tall), f_bar = block(f_bar_tall), jv_bar = block(jv_bar_tall);
+
+    Matrix f(dim, batch), jv(dim, batch), z_bar(dim, batch), f_tall(dim + 2, batch), jv_tall(dim + 2, batch),
+        z_bar_tall(dim + 2, batch);
+    INFO("dim ", dim);
+    field.evaluate(0.3, z, f);
+    field.evaluate(0.3, block(z_tall), block(f_tall));
+    CHECK(block(f_tall) == f);
+    field.jvp(0.3, z, v, f, jv);
+    field.jvp(0.3, block(z_tall), block(v_tall), block(f_tall), block(jv_tall));
+    CHECK(block(f_tall) == f);
+    CHECK(block(jv_tall) == jv);
+
+    Vector theta_bar = Vector::Zero(built->store.size()), theta_bar_tall = theta_bar;
+    const Scalar t_bar = field.vjp(0.3, z, f_bar, z_bar, theta_bar);
+    CHECK(field.vjp(0.3, block(z_tall), block(f_bar_tall), block(z_bar_tall), theta_bar_tall) == t_bar);
+    CHECK(block(z_bar_tall) == z_bar);
+    CHECK(theta_bar_tall == theta_bar);
+
+    const Scalar t_bar_pair = field.jvp_backward(0.3, z, v, f_bar, jv_bar, z_bar, theta_bar);
+    CHECK(field.jvp_backward(0.3, block(z_tall), block(v_tall), block(f_bar_tall), block(jv_bar_tall),
+                             block(z_bar_tall), theta_bar_tall) == t_bar_pair);
+    CHECK(block(z_bar_tall) == z_bar);
+    CHECK(theta_bar_tall == theta_bar);
+  }
+}
+
 TEST_CASE("an empty batch gives empty results and no parameter gradient") {
   const auto built = build_mlp({{4}, "tanh", "identity", "concat", "lux"}, 2);
   const Matrix empty(2, 0);

@@ -45,6 +45,7 @@ TEST_CASE("mlp derivatives pass the vector-field checks for smooth activations")
       {{{8}, "swish", "identity", "none", "lux"}, 2},
       {{{7}, "softplus", "sigmoid", "concat", "lux"}, 5},
       {{{2, 6}, "tanh", "swish", "none", "lux"}, 2},
+      {{{20}, "tanh", "identity", "concat", "lux"}, 3},  // wide: the GEMM paths throughout
   };
   std::uint64_t seed = 11;
   for (const Case& c : cases)

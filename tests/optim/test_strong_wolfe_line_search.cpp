@@ -115,6 +115,16 @@ TEST_CASE("no acceptable step: the search fails within its budget") {
   for (const LinePoint& call : run.calls) CHECK(call.alpha > 0);
 }
 
+TEST_CASE("a function unbounded below ends the search when the step overflows") {
+  const Line ramp{[](Scalar a) { return -a; }, [](Scalar) { return -1.0; }};
+  const RecordedSearch budgeted = search(ramp, 1.0, {1e-4, 0.9, 25});
+  CHECK(budgeted.result.outcome == LineSearchOutcome::kMaxEvaluations);
+  const RecordedSearch unlimited = search(ramp, 1.0, {1e-4, 0.9, 100000});
+  CHECK(unlimited.result.outcome == LineSearchOutcome::kStepUnbounded);
+  CHECK(unlimited.result.evaluations < 1000);
+  for (const LinePoint& call : unlimited.calls) CHECK(std::isfinite(call.alpha));
+}
+
 TEST_CASE("a direction that is not a descent direction is refused without evaluating") {
   const Line up{[](Scalar a) { return a * a + a; }, [](Scalar a) { return 2 * a + 1; }};
   const LineSearchOptions options;

@@ -37,11 +37,11 @@
 #endif
 
 // What must match between the host and a plugin for their C++ types to agree.
-#define LIOUVILLE_BUILD_TAG                                                                       \
-  LIOUVILLE_DETAIL_COMPILER                                                                       \
-      "/" LIOUVILLE_DETAIL_STDLIB                                                                 \
-      "/scalar-double/eigen-" LIOUVILLE_DETAIL_STR(EIGEN_WORLD_VERSION) "." LIOUVILLE_DETAIL_STR( \
-          EIGEN_MAJOR_VERSION) "." LIOUVILLE_DETAIL_STR(EIGEN_MINOR_VERSION) "/align" LIOUVILLE_DETAIL_STR(EIGEN_MAX_ALIGN_BYTES)
+#define LIOUVILLE_BUILD_TAG                                                                   \
+  LIOUVILLE_DETAIL_COMPILER                                                                   \
+  "/" LIOUVILLE_DETAIL_STDLIB                                                                 \
+  "/scalar-double/eigen-" LIOUVILLE_DETAIL_STR(EIGEN_WORLD_VERSION) "." LIOUVILLE_DETAIL_STR( \
+      EIGEN_MAJOR_VERSION) "." LIOUVILLE_DETAIL_STR(EIGEN_MINOR_VERSION) "/align" LIOUVILLE_DETAIL_STR(EIGEN_MAX_ALIGN_BYTES)
 
 namespace liouville {
 
