@@ -82,9 +82,8 @@ int train(const TrainArguments& arguments) {
     // Stages run one at a time so a checkpoint lands after each.
     try {
       const StageResult result = trainer.run_stage(s, experiment.stages[s], observer);
-      std::printf("stage %zu (%s): %s after %ld iterations, loss %.6f, %.3f s, nfe %ld forward + %ld backward\n",
-                  s + 1, result.name.c_str(), result.result.message.c_str(), result.result.iterations,
-                  result.result.loss, result.seconds, result.work.forward.function_evaluations,
+      std::printf("stage %zu (%s): %s; %.3f s, nfe %ld forward + %ld backward\n", s + 1, result.name.c_str(),
+                  result.result.message.c_str(), result.seconds, result.work.forward.function_evaluations,
                   result.work.backward.function_evaluations);
     } catch (const TrainingError&) {
       // The checkpoint of the last completed stage stays; the metrics show the failure.
