@@ -3,6 +3,8 @@
 // dimensions and batch sizes.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "liouville/testing/vector_field_checks.hpp"
 #include "mlp_fixture.hpp"
 
@@ -15,11 +17,12 @@ struct Case {
 };
 
 std::string describe(const Case& c, Index batch) {
-  std::string hidden;
-  for (long width : c.config.hidden) hidden += (hidden.empty() ? "" : ",") + std::to_string(width);
-  return "activation " + c.config.activation + ", output " + c.config.output_activation + ", time " +
-         c.config.time_input + ", hidden [" + hidden + "], dim " + std::to_string(c.dim) + ", batch " +
-         std::to_string(batch);
+  std::ostringstream text;
+  text << "activation " << c.config.activation << ", output " << c.config.output_activation << ", time "
+       << c.config.time_input << ", hidden [";
+  for (std::size_t i = 0; i < c.config.hidden.size(); ++i) text << (i ? "," : "") << c.config.hidden[i];
+  text << "], dim " << c.dim << ", batch " << batch;
+  return text.str();
 }
 
 void run_conformance(const Case& c, Index batch, std::uint64_t seed, const VectorFieldCheckOptions& options = {}) {
