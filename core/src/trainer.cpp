@@ -1,5 +1,7 @@
 #include "liouville/core/trainer.hpp"
 
+#include <algorithm>
+
 #include "liouville/core/likelihood_objective.hpp"
 
 namespace liouville {
@@ -59,6 +61,11 @@ StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, co
   StageResult result;
   result.name = stage.name;
   try {
+    // Data-dependent initialization (Glow's actnorm) happens on a flow's first
+    // forward pass; it must land in the store before the optimizer copies it.
+    Rng init_noise(seed_, 999);
+    const Index init_batch = options.batch_size > 0 ? std::min(options.batch_size, data_.cols()) : data_.cols();
+    model_.log_density(data_.leftCols(init_batch), init_noise);
     Vector theta = parameters_.values();
     result.result = stage.optimizer->minimize(objective, theta, stage.iterations, callback);
     parameters_.values() = theta;

@@ -35,6 +35,7 @@ const std::map<std::string, std::string> kExamples = {
     {"mlp", "hidden: [4, 3], time_input: concat, activation: softplus, output_activation: tanh"},
     {"normal", "mean: [0.5, -1.0], std: [1.0, 2.0], n: 50"},
     {"adam", "learning_rate: 0.01"},
+    {"affine_coupling", "hidden: [4, 3], activation: tanh, scale: exp_tanh"},
 };
 
 const Registry& registry() {

@@ -88,3 +88,45 @@ TEST_CASE("a failure inside a stage names the stage and the iteration") {
     CHECK(std::string(error.what()) == "training stage 2 (broken), iteration 2: the loss is NaN");
   }
 }
+
+namespace {
+
+// Sets its shift from the first batch it sees (like Glow's actnorm): z = x + b.
+class DataInitializedShift final : public Bijection {
+ public:
+  explicit DataInitializedShift(ParameterStore& store) : shift_(store.allocate("shift", 1, 1)) {}
+  Index dim() const override { return 1; }
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>*) const override {
+    if (!initialized_) {
+      shift_.mutable_value()(0, 0) = -x.mean();
+      initialized_ = true;
+    }
+    z = x.array() + shift_.value()(0, 0);
+    logdet.setZero();
+  }
+  void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
+    x = z.array() - shift_.value()(0, 0);
+    logdet.setZero();
+  }
+  void backward(const Tape*, ConstMatrixRef, ConstMatrixRef, ConstMatrixRef z_bar, ConstVectorRef, MatrixRef x_bar,
+                VectorRef theta_bar) const override {
+    x_bar = z_bar;
+    shift_.in(theta_bar)(0, 0) += z_bar.sum();
+  }
+
+ private:
+  ParameterSlice shift_;
+  mutable bool initialized_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("data-dependent initialization reaches the optimizer") {
+  ParameterStore store;
+  DensityModel model(std::make_shared<test::StandardGaussian>(1), std::make_shared<DataInitializedShift>(store));
+  Matrix data(1, 4);
+  data << 1.0, 2.0, 3.0, 6.0;
+  Trainer trainer(model, store, data, 0);
+  trainer.run({{"frozen", std::make_shared<GradientDescent>(0.0, true), 2, 0}}, nullptr);
+  CHECK(store.values()[0] == doctest::Approx(-3.0));
+}

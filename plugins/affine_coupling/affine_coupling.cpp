@@ -1,0 +1,158 @@
+// affine_coupling: the affine coupling layer of Real NVP (Dinh et al. 2017) and
+// Glow (Kingma and Dhariwal 2018). The dimensions split into a conditioning part
+// a and a transformed part b:
+//
+//   z_a = x_a,   z_b = x_b .* exp(log_scale(r)) + t,   [r; t] = NN(x_a),
+//   logdet = sum_i log_scale(r)_i,
+//
+// inverted exactly by x_b = (z_b - t) .* exp(-log_scale(r)) with [r; t] = NN(z_a).
+// `mask: half` conditions on the first ceil(d/2) dimensions, `alternating` on the
+// even ones; `flip` swaps a and b. The network's output layer starts at zero
+// (Glow), so the layer starts at the identity (exp, exp_tanh) or at a uniform
+// scale sigmoid(2) (sigmoid). backward recomputes the network from x: no tape.
+#include <liouville/plugin.hpp>
+#include <string>
+#include <vector>
+
+#include "dense_network.hpp"
+#include "scale_map.hpp"
+
+namespace liouville::coupling {
+
+class AffineCoupling final : public Bijection {
+ public:
+  static constexpr std::string_view kName = "affine_coupling";
+  static constexpr std::string_view kSummary =
+      "Affine coupling with an MLP conditioner (Real NVP / Glow); scale map exp, exp(tanh) or sigmoid.";
+
+  static void declare(Schema& schema) {
+    schema.integer_list("hidden").required().min(1).min_size(1).doc("Hidden layer widths of the conditioner.");
+    schema.choice("activation", activation_names()).default_value("relu").doc("Conditioner hidden activation.");
+    schema.choice("mask", {"half", "alternating"})
+        .default_value("half")
+        .doc("Conditioning dimensions: the first ceil(d/2), or the even-numbered ones.");
+    schema.boolean("flip").default_value(false).doc("Swap the conditioning and the transformed dimensions.");
+    schema.choice("scale", scale_map_names())
+        .default_value("sigmoid")
+        .doc("Scale map of the raw output r: exp(r), exp(tanh(r)) or sigmoid(r + 2) (Glow).");
+  }
+
+  AffineCoupling(const Params& params, BuildContext& context)
+      : path_(params.path()),
+        dim_(context.dim()),
+        scale_(parse_scale_map(params.get_string("scale"), path_ + ".scale")),
+        split_(split_dimensions(params, dim_)),
+        network_(path_ + ".conditioner", network_widths(params, split_),
+                 parse_activation(params.get_string("activation"), path_ + ".activation"), context.parameters(),
+                 context.init_rng()) {}
+
+  Index dim() const override { return dim_; }
+
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>*) const override {
+    check_shapes("forward", x, z, logdet);
+    const Conditioned c = condition(x, nullptr);
+    z = x;
+    z(split_.b, Eigen::all) = x(split_.b, Eigen::all).array() * c.log_scale.array().exp() + c.shift.array();
+    logdet = c.log_scale.colwise().sum().transpose();
+  }
+
+  void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
+    check_shapes("inverse", z, x, logdet);
+    const Conditioned c = condition(z, nullptr);
+    x = z;
+    x(split_.b, Eigen::all) = (z(split_.b, Eigen::all).array() - c.shift.array()) * (-c.log_scale.array()).exp();
+    logdet = -c.log_scale.colwise().sum().transpose();
+  }
+
+  // With S = exp(log_scale): x_bar_b = z_bar_b .* S,
+  // r_bar = (z_bar_b .* x_b .* S + logdet_bar) .* log_scale'(r), t_bar = z_bar_b,
+  // x_bar_a = z_bar_a + NN^T [r_bar; t_bar].
+  void backward(const Tape*, ConstMatrixRef x, ConstMatrixRef, ConstMatrixRef z_bar, ConstVectorRef logdet_bar,
+                MatrixRef x_bar, VectorRef theta_bar) const override {
+    check_shapes("backward", x, x_bar, logdet_bar);
+    Matrix slope;
+    const Conditioned c = condition(x, &slope);
+    const Matrix zb_bar = z_bar(split_.b, Eigen::all);
+    const Matrix scale = c.log_scale.array().exp();
+    const Index nb = static_cast<Index>(split_.b.size());
+    Matrix output_bar(2 * nb, x.cols());
+    output_bar.topRows(nb) = ((zb_bar.array() * x(split_.b, Eigen::all).array() * scale.array()).rowwise() +
+                              logdet_bar.transpose().array()) *
+                             slope.array();
+    output_bar.bottomRows(nb) = zb_bar;
+    Matrix xa_bar(split_.a.size(), x.cols());
+    network_.backward(c.input, c.outputs, output_bar, xa_bar, theta_bar);
+    x_bar(split_.b, Eigen::all) = zb_bar.array() * scale.array();
+    x_bar(split_.a, Eigen::all) = z_bar(split_.a, Eigen::all) + xa_bar;
+  }
+
+ private:
+  struct Split {
+    std::vector<Index> a;  // conditioning dimensions
+    std::vector<Index> b;  // transformed dimensions
+  };
+
+  static Split split_dimensions(const Params& params, Index dim) {
+    if (dim < 2)
+      throw ConfigError(params.path() + ": affine_coupling needs a data dimension >= 2 (nothing to couple in " +
+                        "dimension " + std::to_string(dim) + ")");
+    const std::string& mask = params.get_string("mask");
+    if (mask != "half" && mask != "alternating")
+      throw ConfigError(params.path() + ".mask: unknown value '" + mask + "' (one of half, alternating)");
+    const bool flip = params.get_bool("flip");
+    Split split;
+    for (Index i = 0; i < dim; ++i) {
+      const bool conditioning = mask == "half" ? i < (dim + 1) / 2 : i % 2 == 0;
+      (conditioning != flip ? split.a : split.b).push_back(i);
+    }
+    return split;
+  }
+
+  // |a| -> hidden... -> 2 |b| (raw scales r, then shifts t).
+  static std::vector<Index> network_widths(const Params& params, const Split& split) {
+    std::vector<Index> widths{static_cast<Index>(split.a.size())};
+    for (long width : params.get_int_list("hidden")) {
+      if (width < 1)
+        throw ConfigError(params.path() + ".hidden: a layer width must be >= 1, got " + std::to_string(width));
+      widths.push_back(width);
+    }
+    widths.push_back(2 * static_cast<Index>(split.b.size()));
+    return widths;
+  }
+
+  // The conditioner's pass on the a-part of `in`.
+  struct Conditioned {
+    Matrix input;
+    std::vector<Matrix> outputs;
+    Matrix log_scale;
+    Matrix shift;
+  };
+
+  Conditioned condition(ConstMatrixRef in, Matrix* slope) const {
+    Conditioned c;
+    c.input = in(split_.a, Eigen::all);
+    network_.forward(c.input, c.outputs);
+    const Index nb = static_cast<Index>(split_.b.size());
+    log_scale(scale_, c.outputs.back().topRows(nb), c.log_scale, slope);
+    c.shift = c.outputs.back().bottomRows(nb);
+    return c;
+  }
+
+  void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
+    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
+      throw DataError(path_ + ": affine_coupling " + method + " of a " + std::to_string(in.rows()) + " x " +
+                      std::to_string(in.cols()) + " batch into " + std::to_string(out.rows()) + " x " +
+                      std::to_string(out.cols()) + " with " + std::to_string(logdet.size()) +
+                      " log-determinants; the dimension is " + std::to_string(dim_));
+  }
+
+  std::string path_;
+  Index dim_;
+  ScaleMap scale_;
+  Split split_;
+  DenseNetwork network_;
+};
+
+}  // namespace liouville::coupling
+
+LIOUVILLE_REGISTER(liouville::Bijection, liouville::coupling::AffineCoupling)

@@ -1,0 +1,99 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "glowparts_fixture.hpp"
+
+using namespace liouville;
+using namespace liouville::testing;
+
+namespace {
+
+void forward(const Bijection& bijection, const Matrix& x, Matrix& z, Vector& logdet) {
+  z.resize(x.rows(), x.cols());
+  logdet.resize(x.cols());
+  Rng noise(1);
+  bijection.forward(x, z, logdet, noise, nullptr);
+}
+
+// The rows forward leaves unchanged (the conditioning dimensions).
+std::vector<Index> unchanged_rows(const Bijection& bijection, const Matrix& x) {
+  Matrix z;
+  Vector logdet;
+  forward(bijection, x, z, logdet);
+  std::vector<Index> rows;
+  for (Index i = 0; i < x.rows(); ++i)
+    if (z.row(i) == x.row(i)) rows.push_back(i);
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("affine_coupling passes the bijection checks for every scale map, mask and activation") {
+  for (const std::string scale : {"exp", "exp_tanh", "sigmoid"})
+    for (const std::string mask : {"half", "alternating"})
+      for (const std::string activation : {"tanh", "relu", "softplus"})
+        for (Index dim : {2, 3, 5}) {
+          CAPTURE(scale);
+          CAPTURE(mask);
+          CAPTURE(activation);
+          CAPTURE(dim);
+          ParameterStore store;
+          const auto coupling = build_bijection("type: affine_coupling, hidden: [4, 3], scale: " + scale +
+                                                    ", mask: " + mask + ", activation: " + activation,
+                                                dim, store);
+          randomize(store, 3);
+          check_bijection(*coupling, store, sample_batch(dim, 6, 4));
+        }
+}
+
+TEST_CASE("affine_coupling conditions on the dimensions its mask names") {
+  const Matrix x = sample_batch(5, 4, 2);
+  const auto rows = [&](const std::string& keys) {
+    ParameterStore store;
+    const auto coupling = build_bijection("type: affine_coupling, hidden: [3], scale: exp, " + keys, 5, store);
+    randomize(store, 5);
+    return unchanged_rows(*coupling, x);
+  };
+  CHECK(rows("mask: half") == std::vector<Index>{0, 1, 2});
+  CHECK(rows("mask: half, flip: true") == std::vector<Index>{3, 4});
+  CHECK(rows("mask: alternating") == std::vector<Index>{0, 2, 4});
+  CHECK(rows("mask: alternating, flip: true") == std::vector<Index>{1, 3});
+}
+
+TEST_CASE("affine_coupling's scale maps: exp(r), exp(tanh(r)), sigmoid(r + 2)") {
+  // With the output layer's weight at zero (its initial value) the raw scale r and
+  // the shift t are the output bias, the same for every sample.
+  const double r = 0.7, t = -0.3;
+  const Matrix x = sample_batch(2, 6, 3);
+  for (const std::string scale : {"exp", "exp_tanh", "sigmoid"}) {
+    CAPTURE(scale);
+    ParameterStore store;
+    const auto coupling = build_bijection("type: affine_coupling, hidden: [4], scale: " + scale, 2, store);
+    Matrix z;
+    Vector logdet;
+    forward(*coupling, x, z, logdet);
+    const double at_init = scale == "sigmoid" ? 1 / (1 + std::exp(-2.0)) : 1.0;
+    CHECK((z.row(1) - at_init * x.row(1)).cwiseAbs().maxCoeff() <= 1e-15);
+
+    const ParameterSliceInfo* bias = store.find("layer.conditioner.layers[1].bias");
+    REQUIRE(bias != nullptr);
+    store.values().segment(bias->offset, 2) << r, t;
+    forward(*coupling, x, z, logdet);
+    const double expected = scale == "exp"        ? std::exp(r)
+                            : scale == "exp_tanh" ? std::exp(std::tanh(r))
+                                                  : 1 / (1 + std::exp(-(r + 2)));
+    CHECK((z.row(1) - (expected * x.row(1)).array().matrix() - Matrix::Constant(1, 6, t)).cwiseAbs().maxCoeff() <=
+          1e-14);
+    CHECK((logdet.array() - std::log(expected)).abs().maxCoeff() <= 1e-14);
+    CHECK(z.row(0) == x.row(0));
+  }
+}
+
+TEST_CASE("affine_coupling refuses dimension 1 and bad widths clearly") {
+  ParameterStore store;
+  CHECK_THROWS_WITH_AS(build_bijection("type: affine_coupling, hidden: [4]", 1, store),
+                       doctest::Contains("nothing to couple"), ConfigError);
+  CHECK_THROWS_AS(build_bijection("type: affine_coupling, hidden: [0]", 2, store), Error);
+}
