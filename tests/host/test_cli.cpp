@@ -154,3 +154,14 @@ TEST_CASE("the FFJORD 1-D seed experiment reaches its figures") {
   REQUIRE_MESSAGE(density.code == 0, density.err);
   CHECK(nlohmann::json::parse(density.out)["mass"].get<double>() == doctest::Approx(1.0).epsilon(1e-3));
 }
+
+TEST_CASE("a solver failure during training names the stage, the iteration and the cause") {
+  const auto run = scratch("solver_failure");
+  const Result result =
+      liouville("train '" + kSeedConfig + "' --out '" + run.string() + "' --set model.flow[0].solver.max_steps=5");
+  CHECK(result.code == 1);
+  CHECK_MESSAGE(result.err.find("training stage 1 (adam), iteration 1: ") != std::string::npos, result.err);
+  CHECK(result.err.find("maximum number of steps reached") != std::string::npos);
+  CHECK(!std::filesystem::exists(run / "checkpoint.safetensors"));  // no stage completed
+  CHECK(std::filesystem::exists(run / "metrics.csv"));
+}
