@@ -10,3 +10,8 @@ $bin train configs/ffjord_normal_1d.yaml --out "$run"
 $bin eval "$run"
 $bin sample "$run" --n 10000
 $bin density "$run" --points 400
+if command -v gnuplot >/dev/null; then
+  gnuplot -e "run='$run'" scripts/plot_density_1d.gp && echo "plot: $run/density.png"
+else
+  echo "plot skipped: gnuplot is not installed"
+fi
