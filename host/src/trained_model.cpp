@@ -1,6 +1,8 @@
 #include "trained_model.hpp"
 
 #include "checkpoint.hpp"
+#include "exact_trace.hpp"
+#include "experiment_schema.hpp"
 #include "liouville/core/errors.hpp"
 
 namespace liouville::host {
@@ -18,9 +20,14 @@ void load_trained_model(const std::filesystem::path& target, TrainedModel& model
   auto config = checkpoint.metadata.find("config");
   if (config == checkpoint.metadata.end())
     throw DataError("checkpoint '" + model.checkpoint.string() + "': no config in its metadata");
-  const ConfigDocument document =
-      ConfigDocument::from_string(config->second, model.checkpoint.string() + "#config");
-  model.experiment = build_experiment(validate(document, model.registry), model.registry);
+  ConfigDocument document = ConfigDocument::from_string(config->second, model.checkpoint.string() + "#config");
+  Params params = validate(document, model.registry);
+  const std::vector<std::string> stochastic = inexact_trace_paths(params, experiment_schema(), model.registry);
+  if (!stochastic.empty()) {
+    for (const std::string& path : stochastic) document.apply_override(path + "={type: exact}");
+    params = validate(document, model.registry);
+  }
+  model.experiment = build_experiment(params, model.registry);
   restore_parameters(checkpoint, model.checkpoint, *model.experiment.parameters);
 }
 

@@ -1,5 +1,6 @@
 // Rebuilding a trained experiment from its checkpoint alone: the checkpoint's
-// metadata holds the config, so no config file is needed.
+// metadata holds the config, so no config file is needed. Stochastic trace
+// estimators are replaced by the exact trace, so evaluation is deterministic.
 #pragma once
 
 #include <filesystem>
