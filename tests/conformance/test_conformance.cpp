@@ -36,6 +36,7 @@ const std::map<std::string, std::string> kExamples = {
     {"normal", "mean: [0.5, -1.0], std: [1.0, 2.0], n: 50"},
     {"adam", "learning_rate: 0.01"},
     {"affine_coupling", "hidden: [4, 3], activation: tanh, scale: exp_tanh"},
+    {"invert", "bijection: {type: planar, activation: tanh, init_scale: 0.5}"},
 };
 
 const Registry& registry() {
