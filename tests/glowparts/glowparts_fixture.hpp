@@ -12,7 +12,7 @@
 #include "liouville/core/parameters.hpp"
 #include "liouville/registry/config.hpp"
 #include "liouville/registry/registry.hpp"
-#include "liouville/testing/bijection_checks.hpp"
+#include "liouville/testing/bijection_conformance.hpp"
 
 namespace liouville::testing {
 
@@ -56,18 +56,10 @@ inline Matrix sample_batch(Index dim, Index batch, std::uint64_t seed) {
 // Round trip <= 1e-10, forward logdet against the brute-force Jacobian <= 1e-8,
 // reverse mode against finite differences (<= 1e-6) and Taylor tests in x and theta.
 inline void check_bijection(const Bijection& bijection, ParameterStore& store, const Matrix& x) {
-  const Rng noise(5);
-  const InverseCheck inverse = check_inverse(bijection, x, noise);
-  REQUIRE(inverse.supported);
-  CHECK_MESSAGE(inverse.max_abs_error <= 1e-10, inverse.report());
-  CHECK_MESSAGE(inverse.max_logdet_error <= 1e-10, inverse.report());
-  const LogdetCheck logdet = check_forward_logdet(bijection, x, noise);
-  CHECK_MESSAGE(logdet.max_abs_error <= 1e-8, logdet.report());
-  BijectionCheckOptions options;
-  options.taylor_step = 1e-3;  // small enough that the O(h^3) term does not skew the ratios
-  const BackwardCheck backward = check_backward(bijection, store, x, noise, options);
-  CHECK(backward.has_parameters);
-  CHECK_MESSAGE(backward.passes(1e-6), backward.report());
+  BijectionTolerances tolerances;
+  tolerances.parameters_required = true;
+  tolerances.backward.taylor_step = 1e-3;  // small enough that the O(h^3) term does not skew the ratios
+  check_bijection_conformance(bijection, store, x, Rng(5), tolerances);
 }
 
 }  // namespace liouville::testing
