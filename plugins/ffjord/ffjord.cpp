@@ -40,7 +40,7 @@ class Ffjord final : public Bijection {
 
   static void declare(Schema& schema) {
     schema.real_list("tspan")
-        .default_value(Value{std::vector<double>{0.0, 1.0}})
+        .default_value(std::vector<double>{0.0, 1.0})
         .min_size(2)
         .max_size(2)
         .doc("Integration interval [t0, t1]; data at t0, base at t1.");

@@ -27,7 +27,7 @@ class Glow final : public Bijection {
   static void declare(Schema& schema) {
     schema.integer("steps").default_value(10).min(1).doc("Number K of flow steps.");
     schema.integer_list("hidden")
-        .default_value(Value{std::vector<long>{16}})
+        .default_value(std::vector<long>{16})
         .min(1)
         .min_size(1)
         .doc("Hidden layer widths of each coupling's conditioner.");

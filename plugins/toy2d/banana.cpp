@@ -24,7 +24,7 @@ class Banana final : public GeneratorDataset {
   static void declare(Schema& schema) {
     declare_size(schema, 60000);
     schema.real_list("c")
-        .default_value(Value{std::vector<double>{1.0, 4.0}})
+        .default_value(std::vector<double>{1.0, 4.0})
         .min_size(2)
         .max_size(2)
         .doc("[c1, c2]: c1 > 0 scales x1 by 1 / c1 and x2 by c1; c2 is the curvature.");

@@ -61,8 +61,7 @@ bool is_string_like(ValueKind kind) {
   throw ConfigError("schema: parameter '" + name + "': " + what);
 }
 
-// The default as the kind stores it: ints widen to reals, 0/1 become bools
-// (default_value(true) resolves to the int overload).
+// The default as the kind stores it: ints widen to reals, 0/1 become bools.
 Value normalized_default(const std::string& name, ValueKind kind, Value value) {
   const auto mismatch = [&]() -> Value {
     schema_error(name, std::string("a default of type ") + value_type_name(value) + " does not fit " +

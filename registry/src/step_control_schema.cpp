@@ -6,29 +6,22 @@
 namespace liouville {
 
 void declare_step_control(Schema& schema) {
-  // Value{...} keeps doubles and bools off the default_value(int) overload.
   const StepControl defaults;
   schema.boolean("adaptive")
-      .default_value(Value{defaults.adaptive})
+      .default_value(defaults.adaptive)
       .doc("Adaptive step size (PI controller); false = fixed steps.");
   schema.real("dt")
-      .default_value(Value{defaults.dt})
+      .default_value(defaults.dt)
       .min(0)
       .doc("Fixed step size, or first adaptive step; 0 = automatic.");
-  schema.real("rtol")
-      .default_value(Value{defaults.rtol})
-      .greater_than(0)
-      .doc("Relative tolerance of the local error.");
-  schema.real("atol")
-      .default_value(Value{defaults.atol})
-      .greater_than(0)
-      .doc("Absolute tolerance of the local error.");
+  schema.real("rtol").default_value(defaults.rtol).greater_than(0).doc("Relative tolerance of the local error.");
+  schema.real("atol").default_value(defaults.atol).greater_than(0).doc("Absolute tolerance of the local error.");
   schema.real("dt_min")
-      .default_value(Value{defaults.dt_min})
+      .default_value(defaults.dt_min)
       .greater_than(0)
       .doc("Smallest adaptive step, relative to |t1 - t0|; below it the solve fails.");
   schema.integer("max_steps")
-      .default_value(Value{defaults.max_steps})
+      .default_value(defaults.max_steps)
       .min(1)
       .doc("Most steps (accepted + rejected) one solve may take.");
   schema.check([](const Params& params) -> std::optional<std::string> {
