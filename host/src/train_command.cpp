@@ -71,10 +71,11 @@ int train(const TrainArguments& arguments) {
   };
 
   const std::string config_text = loaded->document.to_yaml();
+  auto write_metrics = [&] { write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics)); };
   auto save = [&](std::size_t stages_done) {
     save_checkpoint(checkpoint_path(out), *experiment.parameters,
                     {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}});
-    write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics));
+    write_metrics();
   };
 
   Trainer trainer(*experiment.model, *experiment.parameters, experiment.training_data, experiment.seed);
@@ -87,7 +88,7 @@ int train(const TrainArguments& arguments) {
                   result.work.backward.function_evaluations);
     } catch (const TrainingError&) {
       // The checkpoint of the last completed stage stays; the metrics show the failure.
-      write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics));
+      write_metrics();
       throw;
     }
     save(s + 1);
