@@ -22,7 +22,7 @@ Vector DensityModel::log_density(ConstMatrixRef x, Rng& noise) const {
   return log_p + logdet;
 }
 
-Scalar DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const {
+LikelihoodTerms DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const {
   const Index n = x.cols();
   Matrix z(x.rows(), n);
   Vector logdet(n);
@@ -37,7 +37,7 @@ Scalar DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noise, Vecto
   const Vector logdet_bar = Vector::Constant(n, -1.0 / static_cast<Scalar>(n));
   Matrix x_bar(x.rows(), n);
   flow_->backward(tape.get(), x, z, z_bar, logdet_bar, x_bar, theta_bar);
-  return -(log_p + logdet).mean();
+  return {-(log_p + logdet).mean(), 0.5 * z.colwise().squaredNorm().mean(), logdet.mean()};
 }
 
 Matrix DensityModel::sample(Index n, Rng& rng) const {

@@ -1,7 +1,10 @@
 #include "liouville/core/likelihood_objective.hpp"
 
 #include <numeric>
+#include <string>
 #include <utility>
+
+#include "liouville/core/errors.hpp"
 
 namespace liouville {
 
@@ -16,7 +19,26 @@ LikelihoodObjective::LikelihoodObjective(const DensityModel& model, ParameterSto
       order_(static_cast<std::size_t>(data.cols())) {
   std::iota(order_.begin(), order_.end(), Index{0});
   cursor_ = order_.size();  // the first evaluation starts an epoch
+  if (data.cols() == 0) throw DataError("the training set is empty");
   if (options_.batch_size <= 0 || options_.batch_size >= data.cols()) options_.batch_size = data.cols();
+  if (options_.deterministic && options_.clip_gradient_norm > 0)
+    throw ConfigError(
+        "gradient clipping needs a stochastic optimizer: clipping would make a line search's "
+        "gradient disagree with its loss");
+}
+
+Scalar LikelihoodObjective::record(const LikelihoodTerms& terms) {
+  last_terms_ = terms;
+  nll_sum_ += terms.nll;
+  ++nll_count_;
+  return terms.nll;
+}
+
+Scalar LikelihoodObjective::take_mean_nll() {
+  const Scalar mean = nll_sum_ / static_cast<Scalar>(nll_count_);
+  nll_sum_ = 0;
+  nll_count_ = 0;
+  return mean;
 }
 
 void LikelihoodObjective::next_batch() {
@@ -39,12 +61,21 @@ Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
   const Scalar penalty = 0.5 * options_.weight_decay * theta.squaredNorm();
   if (options_.deterministic) {
     Rng noise = fixed_noise_;
-    return penalty + model_.negative_log_likelihood(data_, noise, gradient);
+    return penalty + record(model_.negative_log_likelihood(data_, noise, gradient));
   }
   Rng noise = rng_.split(rng_.next_u64());
-  if (options_.batch_size == data_.cols()) return penalty + model_.negative_log_likelihood(data_, noise, gradient);
-  next_batch();
-  return penalty + model_.negative_log_likelihood(batch_, noise, gradient);
+  Scalar nll = 0;
+  if (options_.batch_size == data_.cols()) {
+    nll = record(model_.negative_log_likelihood(data_, noise, gradient));
+  } else {
+    next_batch();
+    nll = record(model_.negative_log_likelihood(batch_, noise, gradient));
+  }
+  if (options_.clip_gradient_norm > 0) {
+    const Scalar norm = gradient.norm();
+    if (norm > options_.clip_gradient_norm) gradient *= options_.clip_gradient_norm / norm;
+  }
+  return penalty + nll;
 }
 
 }  // namespace liouville

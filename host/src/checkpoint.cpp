@@ -25,16 +25,23 @@ constexpr std::uint64_t kMaxHeaderBytes = 16u << 20;
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& path, const ParameterStore& parameters,
-                     const std::map<std::string, std::string>& metadata) {
+                     const std::map<std::string, std::string>& metadata,
+                     const std::map<std::string, Matrix>& fixed) {
   nlohmann::ordered_json header;
   header["__metadata__"] = metadata;
   header["__metadata__"]["format"] = kCheckpointFormat;
   std::uint64_t offset = 0;
-  for (const ParameterSliceInfo& slice : parameters.slices()) {
-    const std::uint64_t bytes = static_cast<std::uint64_t>(slice.size()) * sizeof(Scalar);
-    header[slice.name] = {
-        {"dtype", "F64"}, {"shape", {slice.rows, slice.cols}}, {"data_offsets", {offset, offset + bytes}}};
+  auto describe = [&](const std::string& name, Index rows, Index cols) {
+    const std::uint64_t bytes = static_cast<std::uint64_t>(rows * cols) * sizeof(Scalar);
+    header[name] = {{"dtype", "F64"}, {"shape", {rows, cols}}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
+  };
+  for (const ParameterSliceInfo& slice : parameters.slices()) describe(slice.name, slice.rows, slice.cols);
+  for (const auto& [name, values] : fixed) {
+    if (!name.starts_with(kFixedTensorPrefix))
+      throw Error("checkpoint: the fixed tensor '" + name + "' must be named " + std::string(kFixedTensorPrefix) +
+                  "*");
+    describe(name, values.rows(), values.cols());
   }
   std::string json = header.dump();
   json.append((8 - json.size() % 8) % 8, ' ');  // align the data to 8 bytes, as safetensors does
@@ -42,7 +49,11 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
   const std::uint64_t header_size = json.size();
   std::memcpy(file.data(), &header_size, 8);
   file += json;
-  file.append(reinterpret_cast<const char*>(parameters.values().data()), offset);
+  file.append(reinterpret_cast<const char*>(parameters.values().data()),
+              static_cast<std::size_t>(parameters.size()) * sizeof(Scalar));
+  for (const auto& [name, values] : fixed)
+    file.append(reinterpret_cast<const char*>(values.data()),
+                static_cast<std::size_t>(values.size()) * sizeof(Scalar));
   write_file_atomically(path, file);
 }
 
@@ -141,7 +152,8 @@ void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::pat
     }
   }
   for (const auto& [name, values] : checkpoint.tensors)
-    if (parameters.find(name) == nullptr) problems += "\n  tensor '" + name + "' is not a parameter of the model";
+    if (parameters.find(name) == nullptr && !name.starts_with(kFixedTensorPrefix))
+      problems += "\n  tensor '" + name + "' is not a parameter of the model";
   if (!problems.empty()) bad(path, "does not match the model:" + problems);
 }
 

@@ -8,34 +8,40 @@
 //             in header order with no gaps.
 // Metadata keys: "format" = "liouville-checkpoint/1", "config" = the experiment
 // config as YAML (after --set overrides), "stage" and "iteration" where training
-// stopped. Reading follows safetensors' safety rules: the header size is capped
-// before anything is allocated, offsets must tile the data exactly, and every
-// slice must match the model's names and shapes.
+// stopped. Tensors named "fixed.*" are not parameters but fitted constants of
+// the model (the data standardization's mean and scale). Reading follows safetensors' safety rules: the header
+// size is capped before anything is allocated, offsets must tile the data exactly, and every slice must match the
+// model's names and shapes.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "liouville/core/parameters.hpp"
 
 namespace liouville::host {
 
 inline constexpr const char* kCheckpointFormat = "liouville-checkpoint/1";
+inline constexpr std::string_view kFixedTensorPrefix = "fixed.";
 
 struct Checkpoint {
   std::map<std::string, std::string> metadata;
   std::map<std::string, Matrix> tensors;
 };
 
+// `fixed` holds the non-parameter tensors; their names must start with "fixed.".
 void save_checkpoint(const std::filesystem::path& path, const ParameterStore& parameters,
-                     const std::map<std::string, std::string>& metadata);
+                     const std::map<std::string, std::string>& metadata,
+                     const std::map<std::string, Matrix>& fixed = {});
 
 // Throws DataError naming the file and what is wrong.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
 
 // Copies the tensors into the store; every slice must be present with its shape
-// and no unknown tensor may remain (DataError listing every mismatch).
+// and no unknown tensor other than "fixed.*" may remain (DataError listing every
+// mismatch).
 void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::path& path,
                         ParameterStore& parameters);
 

@@ -11,6 +11,7 @@
 #include "liouville/core/dataset.hpp"
 #include "liouville/core/density_model.hpp"
 #include "liouville/core/parameters.hpp"
+#include "liouville/core/standardization.hpp"
 #include "liouville/core/trainer.hpp"
 #include "liouville/registry/config.hpp"
 #include "liouville/registry/params.hpp"
@@ -19,13 +20,23 @@
 namespace liouville::host {
 
 // Random streams of an experiment, so each draw is reproducible on its own.
-enum class Stream : std::uint64_t { kData = 1, kInitialization = 2, kEvaluation = 3, kSampling = 4, kDensity = 5 };
+enum class Stream : std::uint64_t {
+  kData = 1,
+  kInitialization = 2,
+  kEvaluation = 3,
+  kSampling = 4,
+  kDensity = 5,
+  kValidationSplit = 6,
+};
 
 struct Experiment {
   std::uint64_t seed = 0;
   Params config;  // validated, defaults filled
   std::shared_ptr<Dataset> dataset;
-  Matrix training_data;
+  Matrix training_data;    // without the validation split
+  Matrix validation_data;  // train.validation_fraction of the data set; may be empty
+  // model.standardize: fitted on training_data, the model's first layer.
+  std::shared_ptr<const Standardization> standardization;
   std::unique_ptr<ParameterStore> parameters;
   std::unique_ptr<DensityModel> model;
   std::vector<TrainingStage> stages;
@@ -37,7 +48,10 @@ struct Experiment {
 // ConfigErrors) and returns the bound parameters.
 Params validate(const ConfigDocument& document, Registry& registry);
 
-// Builds everything; plugin constructor failures name their config path.
-Experiment build_experiment(const Params& config, const Registry& registry);
+// Builds everything; plugin constructor failures name their config path. A
+// rebuilt model passes the standardization stored with its parameters instead
+// of fitting it again.
+Experiment build_experiment(const Params& config, const Registry& registry,
+                            std::shared_ptr<const Standardization> stored_standardization = nullptr);
 
 }  // namespace liouville::host

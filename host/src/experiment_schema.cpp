@@ -7,6 +7,62 @@
 #include "liouville/registry/params.hpp"
 
 namespace liouville::host {
+namespace {
+
+void declare_schedule(Schema& schedule) {
+  schedule.choice("type", {"constant", "cosine", "step"})
+      .default_value("constant")
+      .doc(
+          "constant; cosine: warm-up, then a half cosine to final_factor; step: times gamma every `every` "
+          "iterations.");
+  schedule.real("final_factor").min(0).max(1).doc("cosine: the factor at the last iteration (default 0).");
+  schedule.integer("warmup").min(0).doc("cosine: iterations of linear warm-up from 0 (default 0).");
+  schedule.integer("every").min(1).doc("step: iterations between two decays (required for step).");
+  schedule.real("gamma").greater_than(0).max(1).doc("step: the factor of each decay (default 0.1).");
+  schedule.check([](const Params& params) -> std::optional<std::string> {
+    const std::string& type = params.get_string("type");
+    const bool cosine = type == "cosine";
+    const bool step = type == "step";
+    for (const char* key : {"final_factor", "warmup"})
+      if (params.has(key) && !cosine)
+        return std::string("`") + key + "` belongs to the cosine schedule, not " + type;
+    for (const char* key : {"every", "gamma"})
+      if (params.has(key) && !step) return std::string("`") + key + "` belongs to the step schedule, not " + type;
+    if (step && !params.has("every")) return std::string("the step schedule needs `every`");
+    return std::nullopt;
+  });
+}
+
+void declare_stage(Schema& stage) {
+  stage.component("optimizer", Optimizer::kInterface).required().doc("The optimizer of this stage.");
+  stage.integer("iterations").min(0).doc("Maximum iterations of this stage (give this or epochs).");
+  stage.integer("epochs").min(1).doc(
+      "Maximum passes over the training set (give this or iterations); a full-batch optimizer's iteration is "
+      "one epoch.");
+  stage.real("clip_gradient_norm")
+      .default_value(0.0)
+      .min(0)
+      .doc("Rescale the gradient to at most this Euclidean norm; 0 = off (stochastic optimizers only).");
+  declare_schedule(stage.section("schedule", "Learning-rate schedule (optimizers with a learning rate)."));
+  Schema& early = stage.section("early_stopping", "Stop when the validation NLL stops improving.");
+  early.integer("patience")
+      .default_value(0)
+      .min(0)
+      .doc("Epochs without improvement before the stage stops; 0 = never (needs train.validation_fraction).");
+  early.real("min_delta")
+      .default_value(0.0)
+      .min(0)
+      .doc("The least decrease of the best validation NLL that counts.");
+  stage.boolean("keep_best")
+      .default_value(true)
+      .doc("With a validation split: end the stage with the parameters of its best validation epoch.");
+  stage.check([](const Params& params) -> std::optional<std::string> {
+    if (params.has("iterations") == params.has("epochs")) return std::string("give either iterations or epochs");
+    return std::nullopt;
+  });
+}
+
+}  // namespace
 
 Schema experiment_schema() {
   Schema schema;
@@ -27,6 +83,12 @@ Schema experiment_schema() {
       .required()
       .min_size(1)
       .doc("Bijections applied in order from data to base.");
+  model.boolean("standardize")
+      .default_value(false)
+      .doc(
+          "Standardize the data by a fixed affine map fitted once on the training set (mean and standard "
+          "deviation per coordinate), stored with the parameters; densities stay in data units, the map's "
+          "log-determinant counted.");
 
   Schema& train = schema.section("train", "Training: optimizer stages run in order.");
   train.integer("batch_size")
@@ -38,9 +100,12 @@ Schema experiment_schema() {
       .min(0)
       .doc("L2 penalty (weight_decay / 2) |theta|^2 added to the training loss of every stage.");
   train.integer("log_every").default_value(10).min(1).doc("Print a progress line every this many iterations.");
-  Schema& stage = train.section_list("stages", "Optimizer stages, e.g. Adam then L-BFGS.");
-  stage.component("optimizer", Optimizer::kInterface).required().doc("The optimizer of this stage.");
-  stage.integer("iterations").required().min(0).doc("Maximum iterations of this stage.");
+  train.real("validation_fraction")
+      .default_value(0.0)
+      .min(0)
+      .max(0.5)
+      .doc("Fraction of the data set held out (a fixed, seeded split) for the validation NLL of every epoch.");
+  declare_stage(train.section_list("stages", "Optimizer stages, e.g. Adam then L-BFGS."));
 
   Schema& eval = schema.section("eval", "Evaluation after training and by `liouville eval`.");
   eval.integer("n").default_value(10000).min(1).doc(

@@ -58,6 +58,17 @@ int evaluate(const ModelArguments& arguments) {
   result["nll_points"] = held_out.cols();
   result["nll_data"] =
       fresh ? "fresh draws from the dataset" : "the training set (the dataset cannot draw fresh samples)";
+  // NLL of the standardized data y = (x - mean) / scale: log p_y = log p_x - logdet.
+  const double standardizing = experiment.standardization ? experiment.standardization->log_abs_det() : 0.0;
+  if (experiment.standardization) result["nll_standardized"] = nll.mean + standardizing;
+  if (experiment.validation_data.cols() > 0) {
+    Rng validation_noise = eval_rng.split(3);
+    const MeanAndError validation =
+        mean_and_error(-experiment.model->log_density(experiment.validation_data, validation_noise));
+    result["validation_nll"] = validation.mean;
+    result["validation_nll_standard_error"] = validation.standard_error;
+    if (experiment.standardization) result["validation_nll_standardized"] = validation.mean + standardizing;
+  }
   if (dataset.has_log_density()) {
     Vector true_log_p(held_out.cols());
     dataset.log_density(held_out, true_log_p);
@@ -80,6 +91,16 @@ int evaluate(const ModelArguments& arguments) {
   }
   std::printf("held-out NLL: %.6f +- %.6f nats (%ld points: %s)\n", nll.mean, nll.standard_error,
               static_cast<long>(held_out.cols()), result["nll_data"].get<std::string>().c_str());
+  if (experiment.standardization)
+    std::printf("held-out NLL of the standardized data: %.6f nats\n", result["nll_standardized"].get<double>());
+  if (result.contains("validation_nll")) {
+    std::printf("validation NLL: %.6f +- %.6f nats (%ld points)\n", result["validation_nll"].get<double>(),
+                result["validation_nll_standard_error"].get<double>(),
+                static_cast<long>(experiment.validation_data.cols()));
+    if (experiment.standardization)
+      std::printf("validation NLL of the standardized data: %.6f nats\n",
+                  result["validation_nll_standardized"].get<double>());
+  }
   if (dataset.has_log_density()) {
     std::printf("entropy of the data distribution (optimum): %.6f nats\n", result["entropy"].get<double>());
     std::printf("KL(data || model): %.6f +- %.6f nats\n", result["kl"].get<double>(),

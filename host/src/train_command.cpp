@@ -2,6 +2,7 @@
 // line, and writes the run folder (config, resolved config, checkpoint after
 // every stage, metrics.csv, samples.csv).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -17,15 +18,37 @@
 namespace liouville::host {
 namespace {
 
+std::string optional_number(Scalar value) { return std::isnan(value) ? std::string() : format_number(value); }
+
+// One row per iteration; train_nll and val_nll are filled on an epoch's last
+// iteration. half_sq_norm and logdet are Glow's two loss parts (seed 003).
 std::vector<std::string> metrics_row(const IterationRecord& record) {
-  return {std::to_string(record.stage + 1),    record.stage_name,
-          std::to_string(record.iteration),    format_number(record.loss),
-          format_number(record.gradient_norm), std::to_string(record.function_evaluations),
-          format_number(record.seconds)};
+  const EpochRecord epoch = record.epoch_end.value_or(EpochRecord{0, kNotAvailable});
+  return {std::to_string(record.stage + 1),
+          record.stage_name,
+          std::to_string(record.iteration),
+          std::to_string(record.epoch),
+          format_number(record.loss),
+          format_number(record.terms.nll),
+          format_number(record.terms.half_squared_norm),
+          format_number(record.terms.logdet),
+          format_number(record.gradient_norm),
+          format_number(record.learning_rate_factor),
+          std::to_string(record.function_evaluations),
+          format_number(record.seconds),
+          optional_number(epoch.train_nll),
+          optional_number(epoch.validation_nll)};
 }
 
-const std::vector<std::string> kMetricsHeader = {"stage",     "optimizer", "iteration", "loss",
-                                                 "grad_norm", "nfe",       "seconds"};
+const std::vector<std::string> kMetricsHeader = {"stage", "optimizer",    "iteration", "epoch",     "loss",
+                                                 "nll",   "half_sq_norm", "logdet",    "grad_norm", "lr_factor",
+                                                 "nfe",   "seconds",      "train_nll", "val_nll"};
+
+std::map<std::string, Matrix> fixed_tensors(const Experiment& experiment) {
+  if (!experiment.standardization) return {};
+  return {{kStandardizationMean, experiment.standardization->mean()},
+          {kStandardizationScale, experiment.standardization->scale()}};
+}
 
 }  // namespace
 
@@ -40,30 +63,43 @@ int train(const TrainArguments& arguments) {
   Experiment experiment = build_experiment(loaded->params, registry);
   write_file_atomically(out / "config.yaml", loaded->document.to_yaml());
   write_file_atomically(out / "resolved.yaml", to_yaml(loaded->params, experiment_schema(), registry));
-  std::printf("liouville train: %s -> %s (%ld parameters, %ld training points, dim %ld)\n",
+  std::printf("liouville train: %s -> %s (%ld parameters, %ld training points, %ld validation, dim %ld)\n",
               arguments.config.config.string().c_str(), out.string().c_str(),
               static_cast<long>(experiment.parameters->size()), static_cast<long>(experiment.training_data.cols()),
-              static_cast<long>(experiment.dataset->dim()));
+              static_cast<long>(experiment.validation_data.cols()), static_cast<long>(experiment.dataset->dim()));
 
   const long log_every = loaded->params.child("train").get_int("log_every");
   std::vector<std::vector<std::string>> metrics;
   double last_print_seconds = 0;
   long last_print_iteration = 0;
   std::size_t last_stage = 0;
+  std::optional<EpochRecord> last_epoch;
   auto observer = [&](const IterationRecord& record) {
     metrics.push_back(metrics_row(record));
     if (record.stage != last_stage) {
       last_stage = record.stage;
       last_print_iteration = 0;
+      last_epoch.reset();
     }
+    if (record.epoch_end) last_epoch = record.epoch_end;
     const std::size_t stage_count = experiment.stages.size();
     const long iterations = experiment.stages[record.stage].iterations;
     if (record.iteration % log_every == 0 || record.iteration == 1 || record.iteration == iterations) {
       const double rate =
           (record.iteration - last_print_iteration) / std::max(record.seconds - last_print_seconds, 1e-9);
-      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f  |g| %.3e  nfe %ld  %.1f it/s\n", record.stage + 1,
+      std::string epoch_text;
+      if (last_epoch) {
+        char text[96];
+        std::snprintf(text, sizeof text, "  epoch %ld train %.6f", last_epoch->epoch, last_epoch->train_nll);
+        epoch_text = text;
+        if (!std::isnan(last_epoch->validation_nll)) {
+          std::snprintf(text, sizeof text, " val %.6f", last_epoch->validation_nll);
+          epoch_text += text;
+        }
+      }
+      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f  |g| %.3e%s  nfe %ld  %.1f it/s\n", record.stage + 1,
                   stage_count, record.stage_name.c_str(), record.iteration, iterations, record.loss,
-                  record.gradient_norm, record.function_evaluations, rate);
+                  record.gradient_norm, epoch_text.c_str(), record.function_evaluations, rate);
       std::fflush(stdout);
       last_print_seconds = record.seconds;
       last_print_iteration = record.iteration;
@@ -74,17 +110,19 @@ int train(const TrainArguments& arguments) {
   auto write_metrics = [&] { write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics)); };
   auto save = [&](std::size_t stages_done) {
     save_checkpoint(checkpoint_path(out), *experiment.parameters,
-                    {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}});
+                    {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}},
+                    fixed_tensors(experiment));
     write_metrics();
   };
 
-  Trainer trainer(*experiment.model, *experiment.parameters, experiment.training_data, experiment.seed);
+  Trainer trainer(*experiment.model, *experiment.parameters, experiment.training_data, experiment.validation_data,
+                  experiment.seed);
   for (std::size_t s = 0; s < experiment.stages.size(); ++s) {
     // Stages run one at a time so a checkpoint lands after each.
     try {
       const StageResult result = trainer.run_stage(s, experiment.stages[s], observer);
       std::printf("stage %zu (%s): %s; %.3f s, nfe %ld forward + %ld backward\n", s + 1, result.name.c_str(),
-                  result.result.message.c_str(), result.seconds, result.work.forward.function_evaluations,
+                  result.summary().c_str(), result.seconds, result.work.forward.function_evaluations,
                   result.work.backward.function_evaluations);
     } catch (const TrainingError&) {
       // The checkpoint of the last completed stage stays; the metrics show the failure.

@@ -10,6 +10,10 @@
 
 namespace liouville::host {
 
+// The checkpoint tensors of the model's fitted standardization (model.standardize).
+inline constexpr const char* kStandardizationMean = "fixed.standardization.mean";
+inline constexpr const char* kStandardizationScale = "fixed.standardization.scale";
+
 struct TrainedModel {
   Registry registry;  // declared first: the objects below pin its libraries
   Experiment experiment;

@@ -5,7 +5,8 @@
 // with m_hat = m / (1 - b1^t) and v_hat = v / (1 - b2^t). The decay multiplies
 // theta directly (scaled by lr, as in PyTorch's AdamW) and never enters m or v.
 // Each iteration evaluates the objective once; the moments start from zero at
-// every call of minimize().
+// every call of minimize(). A learning-rate schedule scales lr (and with it the
+// decay step) at every iteration.
 #include <cmath>
 #include <limits>
 #include <liouville/plugin.hpp>
@@ -38,9 +39,10 @@ class Adam final : public Optimizer {
         epsilon_(params.get_real("epsilon")),
         weight_decay_(params.get_real("weight_decay")) {}
 
-  OptimizerNeeds needs() const override { return {false, false}; }
+  OptimizerNeeds needs() const override { return {false, false, true}; }
 
-  OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+  using Optimizer::minimize;
+  OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                           const IterationCallback& callback) override;
 
  private:
@@ -64,8 +66,9 @@ void require_finite(long iteration, Scalar loss, const Vector& gradient) {
 
 }  // namespace
 
-OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, long max_iterations,
+OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                               const IterationCallback& callback) {
+  const long max_iterations = options.max_iterations;
   const Index n = theta.size();
   if (objective.num_parameters() != n)
     throw ConfigError("adam: the objective has " + std::to_string(objective.num_parameters()) +
@@ -92,9 +95,10 @@ OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, long max_it
     v = beta2_ * v + (1 - beta2_) * gradient.cwiseAbs2();
     decay1 *= beta1_;
     decay2 *= beta2_;
-    const Scalar step = learning_rate_ / (1 - decay1);
+    const Scalar learning_rate = learning_rate_ * options.schedule.factor(t);
+    const Scalar step = learning_rate / (1 - decay1);
     const Scalar v_scale = 1 / (1 - decay2);
-    theta = (1 - learning_rate_ * weight_decay_) * theta -
+    theta = (1 - learning_rate * weight_decay_) * theta -
             step * (m.array() / ((v_scale * v.array()).sqrt() + epsilon_)).matrix();
 
     result.iterations = t;

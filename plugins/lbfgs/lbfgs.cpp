@@ -211,10 +211,14 @@ class Lbfgs final : public Optimizer {
                   params.get_real("step_tolerance"),
                   {params.get_real("c1"), params.get_real("c2"), params.get_int("max_line_search")}} {}
 
-  OptimizerNeeds needs() const override { return {true, true}; }
+  OptimizerNeeds needs() const override { return {true, true, false}; }
 
-  OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+  using Optimizer::minimize;
+  OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                           const IterationCallback& callback) override {
+    const long max_iterations = options.max_iterations;
+    if (!options.schedule.is_constant())
+      throw ConfigError("lbfgs has no learning rate to schedule (its step comes from the line search)");
     if (objective.num_parameters() != theta.size())
       throw ConfigError("lbfgs: the objective has " + std::to_string(objective.num_parameters()) +
                         " parameters but theta has " + std::to_string(theta.size()));

@@ -68,9 +68,11 @@ class Planar final : public Bijection {
         .less_than(1)
         .doc("Slope of leaky_relu for negative pre-activations.");
     schema.real("init_scale")
-        .default_value(0.1)
+        .default_value(0.01)
         .greater_than(0)
-        .doc("Standard deviation of the initial entries of u and w (independent normals); b starts at 0.");
+        .doc(
+            "Standard deviation of the initial entries of u and w (independent normals); b starts at 0. "
+            "The default, flowjax's, starts a deep flow near the identity.");
   }
 
   Planar(const Params& params, BuildContext& context)

@@ -62,7 +62,7 @@ TEST_CASE("the NLL gradient through a chain matches finite differences") {
     m.store.values() = theta;
     Vector unused = Vector::Zero(theta.size());
     Rng noise(0);
-    return m.model->negative_log_likelihood(x, noise, unused);
+    return m.model->negative_log_likelihood(x, noise, unused).nll;
   };
   const Vector theta = m.store.values();
   Vector gradient = Vector::Zero(theta.size());

@@ -13,14 +13,14 @@ namespace {
 class GradientDescent final : public Optimizer {
  public:
   explicit GradientDescent(double step, bool full_batch) : step_(step), full_batch_(full_batch) {}
-  OptimizerNeeds needs() const override { return {full_batch_, full_batch_}; }
-  OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+  OptimizerNeeds needs() const override { return {full_batch_, full_batch_, !full_batch_}; }
+  OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                           const IterationCallback& callback) override {
     Vector gradient(theta.size());
     OptimizeResult result;
-    for (long k = 1; k <= max_iterations; ++k) {
+    for (long k = 1; k <= options.max_iterations; ++k) {
       result.loss = objective.evaluate(theta, gradient);
-      theta -= step_ * gradient;
+      theta -= step_ * options.schedule.factor(k) * gradient;
       result.iterations = k;
       result.gradient_norm = gradient.norm();
       if (!callback({k, result.loss, result.gradient_norm, k})) return result;
@@ -35,14 +35,23 @@ class GradientDescent final : public Optimizer {
 
 class FailingOptimizer final : public Optimizer {
  public:
-  OptimizerNeeds needs() const override { return {false, false}; }
-  OptimizeResult minimize(Objective& objective, VectorRef theta, long,
+  OptimizerNeeds needs() const override { return {false, false, true}; }
+  OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions&,
                           const IterationCallback& callback) override {
     Vector gradient(theta.size());
     callback({1, objective.evaluate(theta, gradient), 0, 1});
     throw NumericalError("the loss is NaN");
   }
 };
+
+TrainingStage make_stage(std::string name, std::shared_ptr<Optimizer> optimizer, long iterations, Index batch) {
+  TrainingStage stage;
+  stage.name = std::move(name);
+  stage.optimizer = std::move(optimizer);
+  stage.iterations = iterations;
+  stage.batch_size = batch;
+  return stage;
+}
 
 }  // namespace
 
@@ -56,8 +65,8 @@ TEST_CASE("the trainer fits an affine flow to Gaussian data and reports every it
 
   std::vector<IterationRecord> records;
   Trainer trainer(model, store, data, 0);
-  const auto results = trainer.run({{"sgd", std::make_shared<GradientDescent>(0.05, false), 200, 100},
-                                    {"gd", std::make_shared<GradientDescent>(0.3, true), 400, 0}},
+  const auto results = trainer.run({make_stage("sgd", std::make_shared<GradientDescent>(0.05, false), 200, 100),
+                                    make_stage("gd", std::make_shared<GradientDescent>(0.3, true), 400, 0)},
                                    [&](const IterationRecord& r) { records.push_back(r); });
   REQUIRE(results.size() == 2);
   CHECK(records.size() == 600);
@@ -78,8 +87,8 @@ TEST_CASE("a failure inside a stage names the stage and the iteration") {
   Matrix data = Matrix::Ones(1, 4);
   Trainer trainer(model, store, data, 0);
   try {
-    trainer.run({{"sgd", std::make_shared<GradientDescent>(0.1, false), 3, 0},
-                 {"broken", std::make_shared<FailingOptimizer>(), 5, 0}},
+    trainer.run({make_stage("sgd", std::make_shared<GradientDescent>(0.1, false), 3, 0),
+                 make_stage("broken", std::make_shared<FailingOptimizer>(), 5, 0)},
                 nullptr);
     FAIL("expected a TrainingError");
   } catch (const TrainingError& error) {
@@ -127,6 +136,6 @@ TEST_CASE("data-dependent initialization reaches the optimizer") {
   Matrix data(1, 4);
   data << 1.0, 2.0, 3.0, 6.0;
   Trainer trainer(model, store, data, 0);
-  trainer.run({{"frozen", std::make_shared<GradientDescent>(0.0, true), 2, 0}}, nullptr);
+  trainer.run({make_stage("frozen", std::make_shared<GradientDescent>(0.0, true), 2, 0)}, nullptr);
   CHECK(store.values()[0] == doctest::Approx(-3.0));
 }

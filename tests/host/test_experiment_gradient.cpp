@@ -21,7 +21,7 @@ void check_nll_gradient(const std::vector<std::string>& overrides, double tolera
     experiment.parameters->values() = theta;
     Vector ignored = Vector::Zero(theta.size());
     Rng noise(0);
-    return experiment.model->negative_log_likelihood(data, noise, ignored);
+    return experiment.model->negative_log_likelihood(data, noise, ignored).nll;
   };
   const Vector theta = experiment.parameters->values();
   REQUIRE(theta.size() == 10);

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "liouville/core/component.hpp"
+#include "liouville/core/learning_rate_schedule.hpp"
 #include "liouville/core/types.hpp"
 
 namespace liouville {
@@ -60,6 +61,12 @@ using IterationCallback = std::function<bool(const IterationReport&)>;
 struct OptimizerNeeds {
   bool deterministic_objective = false;
   bool full_batch = false;
+  bool learning_rate = false;  // has a step size that a LearningRateSchedule may scale
+};
+
+struct MinimizeOptions {
+  long max_iterations = 0;
+  LearningRateSchedule schedule;  // only for optimizers whose needs() say learning_rate
 };
 
 class Optimizer : public Component {
@@ -68,9 +75,16 @@ class Optimizer : public Component {
 
   virtual OptimizerNeeds needs() const = 0;
 
-  // Minimizes from theta (updated in place) for at most max_iterations.
-  virtual OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+  // Minimizes from theta (updated in place) for at most options.max_iterations.
+  // An optimizer without a learning rate throws ConfigError for a schedule that
+  // is not constant.
+  virtual OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                                   const IterationCallback& callback) = 0;
+
+  OptimizeResult minimize(Objective& objective, VectorRef theta, long max_iterations,
+                          const IterationCallback& callback) {
+    return minimize(objective, theta, MinimizeOptions{max_iterations, {}}, callback);
+  }
 };
 
 }  // namespace liouville
