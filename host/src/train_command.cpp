@@ -9,19 +9,19 @@
 #include "checkpoint.hpp"
 #include "commands.hpp"
 #include "config_loading.hpp"
-#include "csv.hpp"
 #include "experiment.hpp"
 #include "experiment_schema.hpp"
+#include "liouville/core/io/csv.hpp"
 #include "trained_model.hpp"
 
 namespace liouville::host {
 namespace {
 
 std::vector<std::string> metrics_row(const IterationRecord& record) {
-  return {std::to_string(record.stage + 1),    record.stage_name,
-          std::to_string(record.iteration),    format_number(record.loss),
-          format_number(record.gradient_norm), std::to_string(record.function_evaluations),
-          format_number(record.seconds)};
+  return {std::to_string(record.stage + 1),        record.stage_name,
+          std::to_string(record.iteration),        io::format_number(record.loss),
+          io::format_number(record.gradient_norm), std::to_string(record.function_evaluations),
+          io::format_number(record.seconds)};
 }
 
 const std::vector<std::string> kMetricsHeader = {"stage",     "optimizer", "iteration", "loss",
@@ -71,7 +71,9 @@ int train(const TrainArguments& arguments) {
   };
 
   const std::string config_text = loaded->document.to_yaml();
-  auto write_metrics = [&] { write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics)); };
+  auto write_metrics = [&] {
+    write_file_atomically(out / "metrics.csv", io::table_to_csv(kMetricsHeader, metrics));
+  };
   auto save = [&](std::size_t stages_done) {
     save_checkpoint(checkpoint_path(out), *experiment.parameters,
                     {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}});
@@ -96,7 +98,7 @@ int train(const TrainArguments& arguments) {
 
   Rng sampling = experiment.stream(Stream::kSampling);
   const Matrix samples = experiment.model->sample(loaded->params.child("eval").get_int("samples"), sampling);
-  write_file_atomically(out / "samples.csv", samples_to_csv(samples));
+  write_file_atomically(out / "samples.csv", io::samples_to_csv(samples));
   std::printf("wrote %s\n", out.string().c_str());
   return kSuccess;
 }

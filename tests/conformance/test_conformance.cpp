@@ -37,6 +37,10 @@ const std::map<std::string, std::string> kExamples = {
     {"adam", "learning_rate: 0.01"},
     {"affine_coupling", "hidden: [4, 3], activation: tanh, scale: exp_tanh"},
     {"invert", "bijection: {type: planar, activation: tanh, init_scale: 0.5}"},
+    {"csv", "path: '" LIOUVILLE_SOURCE_DIR "/tests/datafiles/data/train.csv', test_path: '" LIOUVILLE_SOURCE_DIR
+            "/tests/datafiles/data/test.csv'"},
+    {"npy", "path: '" LIOUVILLE_SOURCE_DIR "/tests/datafiles/data/train.npy', test_path: '" LIOUVILLE_SOURCE_DIR
+            "/tests/datafiles/data/test.npy'"},
 };
 
 const Registry& registry() {

@@ -2,49 +2,19 @@
 // 1-D seed experiment meeting its figures.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "cli_support.hpp"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using cli_support::Result;
+using cli_support::scratch;
+using cli_support::slurp;
+using cli_support::write_config;
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::filesystem::path scratch(const std::string& name) {
-  const auto folder = std::filesystem::temp_directory_path() / ("liouville_cli_" + name);
-  std::filesystem::remove_all(folder);
-  std::filesystem::create_directories(folder);
-  return folder;
-}
-
-// Runs `liouville ARGS` with an optional environment prefix.
 Result liouville(const std::string& arguments, const std::string& environment = "") {
-  const auto folder = std::filesystem::temp_directory_path();
-  const auto out = folder / "liouville_cli_stdout.txt";
-  const auto err = folder / "liouville_cli_stderr.txt";
-  const std::string command = environment + " '" LIOUVILLE_EXECUTABLE "' " + arguments + " >'" + out.string() +
-                              "' 2>'" + err.string() + "' </dev/null";
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
-}
-
-std::filesystem::path write_config(const std::string& name, const std::string& text) {
-  const auto path = scratch("configs") / name;
-  std::ofstream(path) << text;
-  return path;
+  return cli_support::run(arguments, environment);
 }
 
 const std::string kSeedConfig = LIOUVILLE_SOURCE_DIR "/configs/ffjord_normal_1d.yaml";
