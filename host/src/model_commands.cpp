@@ -156,15 +156,13 @@ int density(const ModelArguments& arguments, long points, std::optional<std::vec
   const Vector log_p = experiment.model->log_density(grid, noise);
   const double mass = log_p.array().exp().sum() * cell_volume;
 
-  std::string csv;
-  for (Index i = 0; i < dim; ++i) csv += "x" + std::to_string(i) + ",";
-  csv += "log_density\n";
-  for (Index k = 0; k < cells; ++k) {
-    for (Index i = 0; i < dim; ++i) csv += io::format_number(grid(i, k)) + ",";
-    csv += io::format_number(log_p[k]) + "\n";
-  }
+  std::vector<std::string> columns;
+  for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
+  columns.push_back("log_density");
+  Matrix table(dim + 1, cells);
+  table << grid, log_p.transpose();
   const std::filesystem::path path = out.value_or(output_folder(model) / "density.csv");
-  write_file_atomically(path, csv);
+  write_file_atomically(path, io::samples_to_csv(table, columns));
   if (arguments.json) {
     nlohmann::ordered_json result{
         {"points", points}, {"low", to_std(low)}, {"high", to_std(high)}, {"mass", mass}, {"file", path.string()}};

@@ -122,5 +122,8 @@ TEST_CASE("csv: writing tables and numbers") {
   CHECK(format_number(-2.5e-300) == "-2.5e-300");
   CHECK(format_number(std::numeric_limits<double>::infinity()) == "inf");
   CHECK(table_to_csv({"stage", "loss"}, {{"1", "0.5"}, {"2", "0.25"}}) == "stage,loss\n1,0.5\n2,0.25\n");
-  CHECK(samples_to_csv((Matrix(2, 1) << 1, 2).finished(), "z") == "z0,z1\n1,2\n");
+  const Matrix column = (Matrix(2, 1) << 1, 2).finished();
+  CHECK(samples_to_csv(column, {"z", "log_density"}) == "z,log_density\n1,2\n");
+  CHECK_THROWS_WITH_AS(samples_to_csv(column, {"z"}), "CSV output: 1 column names for samples of dimension 2",
+                       DataError);
 }

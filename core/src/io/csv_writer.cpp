@@ -1,5 +1,6 @@
 #include <charconv>
 
+#include "liouville/core/errors.hpp"
 #include "liouville/core/io/csv.hpp"
 
 namespace liouville::io {
@@ -21,9 +22,13 @@ std::string format_number(double value) {
   return std::string(buffer, result.ptr);
 }
 
-std::string samples_to_csv(ConstMatrixRef samples, const std::string& column_prefix) {
-  std::vector<std::string> header;
-  for (Index i = 0; i < samples.rows(); ++i) header.push_back(column_prefix + std::to_string(i));
+std::string samples_to_csv(ConstMatrixRef samples, const std::vector<std::string>& column_names) {
+  std::vector<std::string> header = column_names;
+  if (header.empty())
+    for (Index i = 0; i < samples.rows(); ++i) header.push_back(std::string("x").append(std::to_string(i)));
+  if (header.size() != static_cast<std::size_t>(samples.rows()))
+    throw DataError("CSV output: " + std::to_string(header.size()) + " column names for samples of dimension " +
+                    std::to_string(samples.rows()));
   std::string out;
   append_row(out, header);
   char buffer[32];

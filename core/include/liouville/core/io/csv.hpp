@@ -43,9 +43,10 @@ CsvTable read_csv(const std::filesystem::path& path, const CsvReadOptions& optio
 // non-finite values).
 std::string format_number(double value);
 
-// Columns of `samples` (dim x n) as rows "x0,x1,..." under the header
-// <prefix>0,<prefix>1,...
-std::string samples_to_csv(ConstMatrixRef samples, const std::string& column_prefix = "x");
+// Columns of `samples` (dim x n) as rows under a header of one name per row of
+// `samples`; without names the header is x0,x1,... A name count that does not
+// match throws DataError.
+std::string samples_to_csv(ConstMatrixRef samples, const std::vector<std::string>& column_names = {});
 
 // A header line and rows of already formatted cells.
 std::string table_to_csv(const std::vector<std::string>& header,
