@@ -100,7 +100,9 @@ int run(int argc, char** argv) {
   if (command == "eval" || command == "sample" || command == "density") {
     po::options_description options("options");
     options.add_options()("json", po::bool_switch(), "print machine-readable JSON");
-    if (command != "eval") options.add_options()("out,o", po::value<std::string>(), "output CSV file");
+    if (command != "eval")
+      options.add_options()("out,o", po::value<std::string>(),
+                            command == "sample" ? "output file, CSV or NPY by its extension" : "output CSV file");
     if (command == "sample")
       options.add_options()("n,n", po::value<long>()->default_value(10000), "number of samples");
     if (command == "density") {

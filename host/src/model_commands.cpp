@@ -7,7 +7,8 @@
 
 #include "atomic_file.hpp"
 #include "commands.hpp"
-#include "csv.hpp"
+#include "liouville/core/io/csv.hpp"
+#include "liouville/core/io/npy.hpp"
 #include "trained_model.hpp"
 
 namespace liouville::host {
@@ -36,6 +37,15 @@ std::pair<Vector, Vector> moments(const Matrix& samples) {
 }
 
 std::vector<double> to_std(const Vector& v) { return {v.data(), v.data() + v.size()}; }
+
+bool is_samples_file(const std::filesystem::path& path) {
+  return path.extension() == ".csv" || path.extension() == ".npy";
+}
+
+// One row per sample, as NPY for a .npy file and as CSV otherwise.
+std::string encode_samples(const Matrix& samples, const std::filesystem::path& path) {
+  return path.extension() == ".npy" ? io::samples_to_npy(samples) : io::samples_to_csv(samples);
+}
 
 }  // namespace
 
@@ -112,13 +122,17 @@ int evaluate(const ModelArguments& arguments) {
 }
 
 int sample(const ModelArguments& arguments, long n, const std::optional<std::filesystem::path>& out) {
+  if (out && !is_samples_file(*out)) {
+    std::cerr << "error: --out '" << out->string() << "': expected a .csv or .npy file name\n";
+    return kBadInput;
+  }
   TrainedModel model;
   load_trained_model(arguments.target, model);
   Rng rng = model.experiment.stream(Stream::kSampling).split(static_cast<std::uint64_t>(n));
   const Matrix samples = model.experiment.model->sample(n, rng);
   const std::filesystem::path path =
       out.value_or(output_folder(model) / ("samples_" + std::to_string(n) + ".csv"));
-  write_file_atomically(path, samples_to_csv(samples));
+  write_file_atomically(path, encode_samples(samples, path));
   const auto [mean, std_dev] = moments(samples);
   if (arguments.json) {
     nlohmann::ordered_json result{
@@ -163,15 +177,13 @@ int density(const ModelArguments& arguments, long points, std::optional<std::vec
   const Vector log_p = experiment.model->log_density(grid, noise);
   const double mass = log_p.array().exp().sum() * cell_volume;
 
-  std::string csv;
-  for (Index i = 0; i < dim; ++i) csv += "x" + std::to_string(i) + ",";
-  csv += "log_density\n";
-  for (Index k = 0; k < cells; ++k) {
-    for (Index i = 0; i < dim; ++i) csv += format_number(grid(i, k)) + ",";
-    csv += format_number(log_p[k]) + "\n";
-  }
+  std::vector<std::string> columns;
+  for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
+  columns.push_back("log_density");
+  Matrix table(dim + 1, cells);
+  table << grid, log_p.transpose();
   const std::filesystem::path path = out.value_or(output_folder(model) / "density.csv");
-  write_file_atomically(path, csv);
+  write_file_atomically(path, io::samples_to_csv(table, columns));
   if (arguments.json) {
     nlohmann::ordered_json result{
         {"points", points}, {"low", to_std(low)}, {"high", to_std(high)}, {"mass", mass}, {"file", path.string()}};

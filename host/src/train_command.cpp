@@ -10,15 +10,15 @@
 #include "checkpoint.hpp"
 #include "commands.hpp"
 #include "config_loading.hpp"
-#include "csv.hpp"
 #include "experiment.hpp"
 #include "experiment_schema.hpp"
+#include "liouville/core/io/csv.hpp"
 #include "trained_model.hpp"
 
 namespace liouville::host {
 namespace {
 
-std::string optional_number(Scalar value) { return std::isnan(value) ? std::string() : format_number(value); }
+std::string optional_number(Scalar value) { return std::isnan(value) ? std::string() : io::format_number(value); }
 
 // One row per iteration; train_nll and val_nll are filled on an epoch's last
 // iteration. half_sq_norm and logdet are Glow's two loss parts (seed 003).
@@ -28,14 +28,14 @@ std::vector<std::string> metrics_row(const IterationRecord& record) {
           record.stage_name,
           std::to_string(record.iteration),
           std::to_string(record.epoch),
-          format_number(record.loss),
-          format_number(record.terms.nll),
-          format_number(record.terms.half_squared_norm),
-          format_number(record.terms.logdet),
-          format_number(record.gradient_norm),
-          format_number(record.learning_rate_factor),
+          io::format_number(record.loss),
+          io::format_number(record.terms.nll),
+          io::format_number(record.terms.half_squared_norm),
+          io::format_number(record.terms.logdet),
+          io::format_number(record.gradient_norm),
+          io::format_number(record.learning_rate_factor),
           std::to_string(record.function_evaluations),
-          format_number(record.seconds),
+          io::format_number(record.seconds),
           optional_number(epoch.train_nll),
           optional_number(epoch.validation_nll)};
 }
@@ -107,7 +107,9 @@ int train(const TrainArguments& arguments) {
   };
 
   const std::string config_text = loaded->document.to_yaml();
-  auto write_metrics = [&] { write_file_atomically(out / "metrics.csv", table_to_csv(kMetricsHeader, metrics)); };
+  auto write_metrics = [&] {
+    write_file_atomically(out / "metrics.csv", io::table_to_csv(kMetricsHeader, metrics));
+  };
   auto save = [&](std::size_t stages_done) {
     save_checkpoint(checkpoint_path(out), *experiment.parameters,
                     {{"config", config_text}, {"stages_completed", std::to_string(stages_done)}},
@@ -134,7 +136,7 @@ int train(const TrainArguments& arguments) {
 
   Rng sampling = experiment.stream(Stream::kSampling);
   const Matrix samples = experiment.model->sample(loaded->params.child("eval").get_int("samples"), sampling);
-  write_file_atomically(out / "samples.csv", samples_to_csv(samples));
+  write_file_atomically(out / "samples.csv", io::samples_to_csv(samples));
   std::printf("wrote %s\n", out.string().c_str());
   return kSuccess;
 }

@@ -40,6 +40,10 @@ const std::map<std::string, std::string> kExamples = {
     // The default init (0.01) starts at the identity, where u_hat's |w|^-2 makes
     // the Taylor test's steps too large; tests/planar covers small scales.
     {"planar", "init_scale: 0.5"},
+    {"csv", "path: '" LIOUVILLE_SOURCE_DIR "/tests/datafiles/data/train.csv', test_path: '" LIOUVILLE_SOURCE_DIR
+            "/tests/datafiles/data/test.csv'"},
+    {"npy", "path: '" LIOUVILLE_SOURCE_DIR "/tests/datafiles/data/train.npy', test_path: '" LIOUVILLE_SOURCE_DIR
+            "/tests/datafiles/data/test.npy'"},
 };
 
 const Registry& registry() {
