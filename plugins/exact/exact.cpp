@@ -1,6 +1,7 @@
-// The exact trace of J = df/dz: one Jacobian-vector product per dimension with
-// the unit vectors, tr(J) = sum_i (J e_i)_i. Deterministic (no probes); costs
-// dim products per evaluation, so it suits low-dimensional flows.
+// The exact trace of J = df/dz: the field's closed-form divergence when it has
+// one (has_divergence()), otherwise one Jacobian-vector product per dimension
+// with the unit vectors, tr(J) = sum_i (J e_i)_i. Deterministic (no probes); the
+// JVP path costs dim products per evaluation, so it suits low-dimensional flows.
 #include <liouville/plugin.hpp>
 
 namespace liouville {
@@ -9,7 +10,7 @@ class ExactTrace final : public TraceEstimator {
  public:
   static constexpr std::string_view kName = "exact";
   static constexpr std::string_view kSummary =
-      "Exact trace of df/dz with one Jacobian-vector product per dimension.";
+      "Exact trace of df/dz: the field's closed-form divergence, else one Jacobian-vector product per dimension.";
 
   static void declare(Schema&) {}
   ExactTrace(const Params&, BuildContext&) {}
@@ -19,6 +20,10 @@ class ExactTrace final : public TraceEstimator {
 
   void evaluate(const VectorField& field, ConstMatrixRef, Scalar t, ConstMatrixRef z, MatrixRef f,
                 VectorRef trace) const override {
+    if (field.has_divergence()) {
+      field.divergence(t, z, f, trace);
+      return;
+    }
     const Index dim = z.rows();
     thread_local Matrix unit;
     thread_local Matrix jv;
@@ -37,6 +42,7 @@ class ExactTrace final : public TraceEstimator {
   // jv_bar = e_i trace_bar^T; f_bar enters once (f is the same in every product).
   Scalar backward(const VectorField& field, ConstMatrixRef, Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar,
                   ConstVectorRef trace_bar, MatrixRef z_bar, VectorRef theta_bar) const override {
+    if (field.has_divergence()) return field.divergence_backward(t, z, f_bar, trace_bar, z_bar, theta_bar);
     const Index dim = z.rows();
     thread_local Matrix unit;
     thread_local Matrix jv_bar;

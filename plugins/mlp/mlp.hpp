@@ -2,10 +2,15 @@
 //
 //   x_0 = z,  a_k = W_k x_k + b_k,  x_{k+1} = sigma_k(a_k),  f = x_L
 //
-// (time_input concat adds t w_t to a_0), with hand-written forward-mode (J v), reverse-mode (J^T f_bar) and the
-// reverse mode of the pair (f, J v), all over the whole dim x batch block with one matrix product per layer and
-// pass. Layer k's parameters are the slices
-// "<path>.layers[k].weight" (out x in) and "<path>.layers[k].bias" (out x 1).
+// with time conditioning (time_input): concat adds t w_t to a_0; concatsquash
+// (FFJORD's ConcatSquashLinear, in every layer) makes each layer
+//   a_k = (W_k x_k + b_k) .* sigmoid(g_k t + c_k) + t d_k.
+// Hand-written forward-mode (J v), reverse-mode (J^T f_bar) and the reverse mode
+// of the pair (f, J v), all over the whole dim x batch block with one matrix
+// product per layer and pass. Layer k's parameters are the slices
+// "<path>.layers[k].weight" (out x in) and "<path>.layers[k].bias" (out x 1), and
+// with concatsquash "<path>.layers[k].gate_weight", ".gate_bias" (g_k, c_k) and
+// ".time_weight" (d_k), each out x 1.
 #pragma once
 
 #include <liouville/plugin.hpp>
@@ -18,16 +23,20 @@
 namespace liouville::mlp {
 
 // How a layer sees the time t. Time enters a layer only through its effective
-// bias (b, or b + t w_t) and that bias's cotangent; the affine map and the
-// activation are shared by every variant.
+// bias (b, b + t w_t, or s .* b + t d) and a row scaling s of W x (concatsquash);
+// the affine map and the activation are shared by every variant.
 enum class TimeConditioning {
   kNone,
-  kConcat,  // t is one more input (FFJORD's concat): the weight's last column w_t adds t w_t
+  kConcat,        // t is one more input (FFJORD's concat): the weight's last column w_t adds t w_t
+  kConcatSquash,  // a = (W x + b) .* s + t d with s = sigmoid(g t + c) (FFJORD's concatsquash)
 };
 
 struct DenseLayer {
-  ParameterSlice weight;  // out x in, or out x (in + 1) with the time column last
-  ParameterSlice bias;    // out x 1
+  ParameterSlice weight;       // out x in, or out x (in + 1) with the time column last
+  ParameterSlice bias;         // out x 1
+  ParameterSlice gate_weight;  // concatsquash: g, out x 1
+  ParameterSlice gate_bias;    // concatsquash: c, out x 1
+  ParameterSlice time_weight;  // concatsquash: d, out x 1
   Index in = 0;
   Index out = 0;
   Activation activation = Activation::kIdentity;
@@ -50,6 +59,11 @@ class Mlp final : public VectorField {
              VectorRef theta_bar) const override;
   Scalar jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatrixRef f_bar, ConstMatrixRef jv_bar,
                       MatrixRef z_bar, VectorRef theta_bar) const override;
+  // No closed-form divergence: the trace estimators use JVPs.
+  bool has_divergence() const override { return false; }
+  void divergence(Scalar t, ConstMatrixRef z, MatrixRef f, VectorRef div) const override;
+  Scalar divergence_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, ConstVectorRef div_bar,
+                             MatrixRef z_bar, VectorRef theta_bar) const override;
 
  private:
   struct Workspace;
@@ -71,6 +85,7 @@ class Mlp final : public VectorField {
   std::vector<Index> row_offsets_;  // row_offsets_[k]: total width of the layers before k
   Index total_width_ = 0;           // sum of the layers' output widths
   Index max_width_ = 0;             // widest input or output of any layer
+  Index max_squash_weight_ = 0;     // largest out x in of a concatsquash layer (0 without)
   Index parameter_end_ = 0;         // one past the last parameter of this network
 };
 

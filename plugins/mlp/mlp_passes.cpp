@@ -19,6 +19,8 @@ struct Mlp::Workspace {
   Scalar* d1 = nullptr;         // layer k: out x batch, sigma'(a_k)
   Scalar* curvature = nullptr;  // layer k: out x batch, sigma''(a_k) .* adot_k
   Scalar* bias = nullptr;       // layer k: out, the effective bias
+  Scalar* squash = nullptr;     // layer k: out, concatsquash's row scaling s
+  Scalar* outer = nullptr;      // max_squash_weight, concatsquash's c [x, xdot]^T
   Scalar* input = nullptr;      // dim x cols, [z, v]
   Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar] ping-pong
   Scalar* row_sums = nullptr;                 // max_width
@@ -30,8 +32,8 @@ Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
   work.cols = tangent ? 2 * batch : batch;
   work.tangent = tangent;
   const Index layer_block = total_width_ * batch;
-  const Index size = total_width_ * work.cols + 2 * layer_block + total_width_ + dim_ * work.cols +
-                     2 * max_width_ * work.cols + max_width_;
+  const Index size = total_width_ * work.cols + 2 * layer_block + 2 * total_width_ + max_squash_weight_ +
+                     dim_ * work.cols + 2 * max_width_ * work.cols + max_width_;
   thread_local Vector buffer;
   if (buffer.size() < size) buffer.resize(size);
   Scalar* next = buffer.data();
@@ -40,6 +42,8 @@ Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
   work.d1 = take(layer_block);
   work.curvature = take(layer_block);
   work.bias = take(total_width_);
+  work.squash = take(total_width_);
+  work.outer = take(max_squash_weight_);
   work.input = take(dim_ * work.cols);
   work.cotangent[0] = take(max_width_ * work.cols);
   work.cotangent[1] = take(max_width_ * work.cols);
@@ -90,19 +94,68 @@ Eigen::Map<const Matrix> weight(const DenseLayer& layer) {
   return Eigen::Map<const Matrix>(layer.weight.value().data(), layer.out, layer.in);
 }
 
-// b, or b + t w_t when t is the weight's last input column.
-Eigen::Map<const Vector> effective_bias(const DenseLayer& layer, Scalar t, Scalar* buffer) {
-  if (layer.time == TimeConditioning::kNone) return Eigen::Map<const Vector>(layer.bias.value().data(), layer.out);
+// b, b + t w_t when t is the weight's last input column, or s .* b + t d with
+// concatsquash's s = sigmoid(g t + c), which goes to `squash`.
+Eigen::Map<const Vector> effective_bias(const DenseLayer& layer, Scalar t, Scalar* buffer, Scalar* squash) {
   Eigen::Map<Vector> bias(buffer, layer.out);
-  bias = layer.bias.value().col(0) + t * layer.weight.value().col(layer.in);
+  switch (layer.time) {
+    case TimeConditioning::kNone:
+      return Eigen::Map<const Vector>(layer.bias.value().data(), layer.out);
+    case TimeConditioning::kConcat:
+      bias = layer.bias.value().col(0) + t * layer.weight.value().col(layer.in);
+      break;
+    case TimeConditioning::kConcatSquash: {
+      Eigen::Map<Vector> s(squash, layer.out);
+      s = (1.0 + (-(t * layer.gate_weight.value().col(0) + layer.gate_bias.value().col(0))).array().exp())
+              .inverse()
+              .matrix();
+      bias = s.cwiseProduct(layer.bias.value().col(0)) + t * layer.time_weight.value().col(0);
+      break;
+    }
+  }
   return Eigen::Map<const Vector>(buffer, layer.out);
+}
+
+// a = diag(s) a, row by row over all columns (values and tangents).
+void scale_rows(Eigen::Map<Matrix>& a, const Scalar* s) {
+  Scalar* column = a.data();
+  for (Index j = 0; j < a.cols(); ++j, column += a.rows())
+    for (Index i = 0; i < a.rows(); ++i) column[i] *= s[i];
+}
+
+// The reverse mode of a concatsquash layer a = s .* (W x + b) + t d with
+// s = sigmoid(gamma), gamma = g t + c, adot = s .* (W xdot), given c = [a_bar, adot_bar]
+// and row_sums = a_bar 1. With O = c [x, xdot]^T:
+//   W_bar += diag(s) O,  b_bar += s .* row_sums,  d_bar += t row_sums,
+//   s_bar = rowsum(W .* O) + b .* row_sums,  gamma_bar = s_bar .* s (1 - s),
+//   g_bar += t gamma_bar,  c_bar += gamma_bar,  t_bar = d . row_sums + g . gamma_bar.
+// On exit c = diag(s) c, the cotangent of W [x, xdot]. `outer_buffer` (out x in)
+// and `gamma_buffer` (out) are scratch. Returns t_bar.
+Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c, ConstMatrixRef input,
+                       const Eigen::Map<Vector>& row_sums, const Scalar* squash, Scalar* outer_buffer,
+                       Scalar* gamma_buffer, VectorRef theta_bar) {
+  const Eigen::Map<const Vector> s(squash, layer.out);
+  Eigen::Map<Matrix> outer(outer_buffer, layer.out, layer.in);
+  outer.setZero();
+  accumulate_outer(c, input, outer);
+  layer.weight.in(theta_bar).noalias() += s.asDiagonal() * outer;
+  layer.bias.in(theta_bar).col(0) += s.cwiseProduct(row_sums);
+  layer.time_weight.in(theta_bar).col(0) += t * row_sums;
+  Eigen::Map<Vector> gamma_bar(gamma_buffer, layer.out);
+  gamma_bar = weight(layer).cwiseProduct(outer).rowwise().sum() + layer.bias.value().col(0).cwiseProduct(row_sums);
+  gamma_bar.array() *= s.array() * (1.0 - s.array());
+  layer.gate_weight.in(theta_bar).col(0) += t * gamma_bar;
+  layer.gate_bias.in(theta_bar).col(0) += gamma_bar;
+  scale_rows(c, squash);
+  return layer.time_weight.value().col(0).dot(row_sums) + layer.gate_weight.value().col(0).dot(gamma_bar);
 }
 
 }  // namespace
 
 // Runs the layers (a tangent pass requires saved slopes). Returns the last
 // layer's output block, dim x cols. The tangent pass is
-//   adot_k = W_k xdot_k (t carries no tangent),  xdot_{k+1} = sigma'(a_k) .* adot_k.
+//   adot_k = W_k xdot_k (t carries no tangent),  xdot_{k+1} = sigma'(a_k) .* adot_k,
+// with adot_k = s .* (W_k xdot_k) under concatsquash.
 Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
                                 const Workspace& work) const {
   const Index batch = work.batch;
@@ -118,8 +171,10 @@ Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<con
     output = work.values + work.cols * offset;
     Eigen::Map<Matrix> a(output, layer.out, work.cols);
     multiply(weight(layer), layer_input(k, z, work), a);
+    const auto bias = effective_bias(layer, t, work.bias + offset, work.squash + offset);
+    if (layer.time == TimeConditioning::kConcatSquash) scale_rows(a, work.squash + offset);
     Eigen::Map<Matrix> value(output, layer.out, batch);
-    add_to_columns(value, effective_bias(layer, t, work.bias + offset));
+    add_to_columns(value, bias);
     Eigen::Map<Matrix> d1(work.d1 + batch * offset, layer.out, batch);
     Eigen::Map<Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
     Eigen::Map<Matrix> tangent(work.tangent ? output + layer.out * batch : nullptr, layer.out, batch);
@@ -156,10 +211,16 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
     }
 
     auto weight_bar = layer.weight.in(theta_bar);
-    accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
     Eigen::Map<Vector> row_sums(work.row_sums, layer.out);
     sum_columns(a_bar, row_sums);
-    layer.bias.in(theta_bar).col(0) += row_sums;
+    if (layer.time == TimeConditioning::kConcatSquash) {
+      // The effective bias is not needed any more: its buffer holds gamma_bar.
+      t_bar += backward_squash(layer, t, c, layer_input(k, z, work), row_sums, work.squash + offset, work.outer,
+                               work.bias + offset, theta_bar);
+    } else {
+      accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
+      layer.bias.in(theta_bar).col(0) += row_sums;
+    }
     if (layer.time == TimeConditioning::kConcat) {
       weight_bar.col(layer.in) += t * row_sums;
       t_bar += layer.weight.value().col(layer.in).dot(row_sums);
@@ -232,6 +293,15 @@ Scalar Mlp::jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatr
   copy_block(f_bar, top.leftCols(batch));
   copy_block(jv_bar, top.rightCols(batch));
   return backward(t, z, work, z_bar, theta_bar);
+}
+
+void Mlp::divergence(Scalar, ConstMatrixRef, MatrixRef, VectorRef) const {
+  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
+}
+
+Scalar Mlp::divergence_backward(Scalar, ConstMatrixRef, ConstMatrixRef, ConstVectorRef, MatrixRef,
+                                VectorRef) const {
+  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
 }
 
 }  // namespace liouville::mlp

@@ -33,6 +33,9 @@ const std::map<std::string, std::string> kExamples = {
      "vector_field: {type: mlp, hidden: [5], time_input: concat}, solver: {type: tsit5, rtol: 1.0e-12, "
      "atol: 1.0e-12}, tspan: [0.0, 0.7]"},
     {"mlp", "hidden: [4, 3], time_input: concat, activation: softplus, output_activation: tanh"},
+    {"planar_cnf",
+     "units: 3, gate_width: 6, gate_depth: 2, gate_activation: tanh, include_identity: true, "
+     "u_constraint: flowjax, init_scale: 0.7"},
     {"normal", "mean: [0.5, -1.0], std: [1.0, 2.0], n: 50"},
     {"adam", "learning_rate: 0.01"},
     {"affine_coupling", "hidden: [4, 3], activation: tanh, scale: exp_tanh"},
@@ -46,6 +49,13 @@ const std::map<std::string, std::string> kExamples = {
             "/tests/datafiles/data/test.npy'"},
 };
 
+// Further configurations run through their interface's checks besides the
+// example (vector fields), for options that change the derivatives.
+const std::multimap<std::string, std::string> kVariants = {
+    {"mlp", "hidden: [4, 3], time_input: concatsquash, activation: softplus"},
+    {"planar_cnf", "units: 2, gate_width: 5, gate_depth: 1, gate_activation: softplus, init_scale: 0.5"},
+};
+
 const Registry& registry() {
   static Registry instance = [] {
     Registry r;
@@ -55,12 +65,9 @@ const Registry& registry() {
   return instance;
 }
 
-// A component of `interface` built from {type: name, <example>, <extra>}.
+// A component of `interface` built from {type: name, <keys>}.
 template <class I>
-std::shared_ptr<I> build(const std::string& name, ParameterStore& store, const std::string& extra = "") {
-  auto example = kExamples.find(name);
-  std::string keys = example == kExamples.end() ? "" : example->second;
-  if (!extra.empty()) keys += (keys.empty() ? "" : ", ") + extra;
+std::shared_ptr<I> build_with(const std::string& name, std::string keys, ParameterStore& store) {
   const std::string text = "subject: {type: " + name + (keys.empty() ? "" : ", " + keys) + "}\n";
   Schema top;
   top.component("subject", I::kInterface).required();
@@ -68,6 +75,24 @@ std::shared_ptr<I> build(const std::string& name, ParameterStore& store, const s
   Rng init(17);
   RegistryBuildContext context(registry(), store, init, kDim);
   return context.create<I>(params, "subject");
+}
+
+// A component of `interface` built from {type: name, <example>, <extra>}.
+template <class I>
+std::shared_ptr<I> build(const std::string& name, ParameterStore& store, const std::string& extra = "") {
+  auto example = kExamples.find(name);
+  std::string keys = example == kExamples.end() ? "" : example->second;
+  if (!extra.empty()) keys += (keys.empty() ? "" : ", ") + extra;
+  return build_with<I>(name, keys, store);
+}
+
+// The example's keys, then each variant's.
+std::vector<std::string> configurations(const std::string& name) {
+  auto example = kExamples.find(name);
+  std::vector<std::string> found{example == kExamples.end() ? "" : example->second};
+  const auto [begin, end] = kVariants.equal_range(name);
+  for (auto it = begin; it != end; ++it) found.push_back(it->second);
+  return found;
 }
 
 std::vector<std::string> names(std::string_view interface) {
@@ -101,14 +126,17 @@ TEST_CASE("bijections: invertible, log-determinant and gradients") {
 
 TEST_CASE("vector fields: JVP, VJP, adjointness and the reverse mode of the JVP") {
   for (const std::string& name : names(VectorField::kInterface)) {
-    CAPTURE(name);
-    ParameterStore store;
-    const auto field = build<VectorField>(name, store);
-    Matrix z(kDim, 6);
-    Rng rng(8);
-    rng.fill_normal(z);
-    for (const VectorFieldCheck& check : check_vector_field(*field, store, 0.3, z, rng))
-      CHECK_MESSAGE(check.passed, check.name << ": " << check.report);
+    for (const std::string& keys : configurations(name)) {
+      CAPTURE(name);
+      CAPTURE(keys);
+      ParameterStore store;
+      const auto field = build_with<VectorField>(name, keys, store);
+      Matrix z(kDim, 6);
+      Rng rng(8);
+      rng.fill_normal(z);
+      for (const VectorFieldCheck& check : check_vector_field(*field, store, 0.3, z, rng))
+        CHECK_MESSAGE(check.passed, check.name << ": " << check.report);
+    }
   }
 }
 
@@ -127,51 +155,55 @@ TEST_CASE("ODE solvers: empirical order within 0.2 of the declared order") {
 }
 
 TEST_CASE("trace estimators: unbiased for the exact trace, with a correct reverse mode") {
-  ParameterStore store;
-  const auto field = build<VectorField>("mlp", store);
-  for (const std::string& name : names(TraceEstimator::kInterface)) {
-    CAPTURE(name);
-    const auto trace = build<TraceEstimator>(name, store);
-    // One point repeated over many columns: the mean estimate must match the exact trace.
-    const Index samples = 20000;
-    Matrix z = Vector{{0.3, -0.7}}.replicate(1, samples);
-    Rng rng(4);
-    const Matrix probes = trace->draw_probes(kDim, samples, rng);
-    Matrix f(kDim, samples);
-    Vector estimate(samples);
-    trace->evaluate(*field, probes, 0.2, z, f, estimate);
-    Matrix jv(kDim, 1), unit = Matrix::Zero(kDim, 1), f1(kDim, 1);
-    double exact = 0;
-    for (Index i = 0; i < kDim; ++i) {
-      unit.setZero();
-      unit(i, 0) = 1;
-      field->jvp(0.2, z.leftCols(1), unit, f1, jv);
-      exact += jv(i, 0);
-    }
-    const double mean = estimate.mean();
-    const double standard_error = std::sqrt((estimate.array() - mean).square().sum() / (samples - 1) / samples);
-    CHECK_MESSAGE(std::abs(mean - exact) <= 4 * standard_error + 1e-12, "mean " << mean << ", exact " << exact);
+  // On a field without a closed-form divergence (mlp) and on one with it (planar_cnf).
+  for (const std::string field_name : {"mlp", "planar_cnf"}) {
+    CAPTURE(field_name);
+    ParameterStore store;
+    const auto field = build<VectorField>(field_name, store);
+    for (const std::string& name : names(TraceEstimator::kInterface)) {
+      CAPTURE(name);
+      const auto trace = build<TraceEstimator>(name, store);
+      // One point repeated over many columns: the mean estimate must match the exact trace.
+      const Index samples = 20000;
+      Matrix z = Vector{{0.3, -0.7}}.replicate(1, samples);
+      Rng rng(4);
+      const Matrix probes = trace->draw_probes(kDim, samples, rng);
+      Matrix f(kDim, samples);
+      Vector estimate(samples);
+      trace->evaluate(*field, probes, 0.2, z, f, estimate);
+      Matrix jv(kDim, 1), unit = Matrix::Zero(kDim, 1), f1(kDim, 1);
+      double exact = 0;
+      for (Index i = 0; i < kDim; ++i) {
+        unit.setZero();
+        unit(i, 0) = 1;
+        field->jvp(0.2, z.leftCols(1), unit, f1, jv);
+        exact += jv(i, 0);
+      }
+      const double mean = estimate.mean();
+      const double standard_error = std::sqrt((estimate.array() - mean).square().sum() / (samples - 1) / samples);
+      CHECK_MESSAGE(std::abs(mean - exact) <= 4 * standard_error + 1e-12, "mean " << mean << ", exact " << exact);
 
-    // Reverse mode in z for L = <a, f> + <b, trace> with the probes held fixed.
-    const Index batch = 3;
-    Matrix z_small(kDim, batch), a(kDim, batch);
-    Vector b(batch);
-    Rng(9).fill_normal(z_small);
-    Rng(10).fill_normal(a);
-    Rng(11).fill_normal(b);
-    Rng probe_rng(12);
-    const Matrix small_probes = trace->draw_probes(kDim, batch, probe_rng);
-    const auto loss = [&](const Vector& flat) {
-      Matrix f_out(kDim, batch);
-      Vector tr(batch);
-      trace->evaluate(*field, small_probes, 0.2, unflatten(flat, kDim, batch), f_out, tr);
-      return a.cwiseProduct(f_out).sum() + b.dot(tr);
-    };
-    Matrix z_bar(kDim, batch);
-    Vector theta_bar = Vector::Zero(store.size());
-    trace->backward(*field, small_probes, 0.2, z_small, a, b, z_bar, theta_bar);
-    const auto check = check_gradient(loss, flatten(z_small), flatten(z_bar), 1e-5);
-    CHECK_MESSAGE(check.max_relative_error < 1e-6, check.report());
+      // Reverse mode in z for L = <a, f> + <b, trace> with the probes held fixed.
+      const Index batch = 3;
+      Matrix z_small(kDim, batch), a(kDim, batch);
+      Vector b(batch);
+      Rng(9).fill_normal(z_small);
+      Rng(10).fill_normal(a);
+      Rng(11).fill_normal(b);
+      Rng probe_rng(12);
+      const Matrix small_probes = trace->draw_probes(kDim, batch, probe_rng);
+      const auto loss = [&](const Vector& flat) {
+        Matrix f_out(kDim, batch);
+        Vector tr(batch);
+        trace->evaluate(*field, small_probes, 0.2, unflatten(flat, kDim, batch), f_out, tr);
+        return a.cwiseProduct(f_out).sum() + b.dot(tr);
+      };
+      Matrix z_bar(kDim, batch);
+      Vector theta_bar = Vector::Zero(store.size());
+      trace->backward(*field, small_probes, 0.2, z_small, a, b, z_bar, theta_bar);
+      const auto check = check_gradient(loss, flatten(z_small), flatten(z_bar), 1e-5);
+      CHECK_MESSAGE(check.max_relative_error < 1e-6, check.report());
+    }
   }
 }
 

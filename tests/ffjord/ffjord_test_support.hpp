@@ -54,6 +54,16 @@ class LinearField final : public VectorField {
     return 0;
   }
 
+  // Left to the trace estimators' JVP path, which these tests exercise.
+  bool has_divergence() const override { return false; }
+  void divergence(Scalar, ConstMatrixRef, MatrixRef, VectorRef) const override {
+    throw NotSupported("test linear field: no closed-form divergence");
+  }
+  Scalar divergence_backward(Scalar, ConstMatrixRef, ConstMatrixRef, ConstVectorRef, MatrixRef,
+                             VectorRef) const override {
+    throw NotSupported("test linear field: no closed-form divergence");
+  }
+
  private:
   Index dim_;
   ParameterSlice a_;

@@ -89,10 +89,19 @@ inline ReferenceOutput reference_forward(const ParameterStore& store, const MlpC
       const ParameterSliceInfo* weight = store.find(prefix + ".weight");
       const ParameterSliceInfo* bias = store.find(prefix + ".bias");
       if (k == 0 && config.time_input == "concat") x.push_back(t);
+      const bool squash = config.time_input == "concatsquash";
+      const ParameterSliceInfo* gate_weight = squash ? store.find(prefix + ".gate_weight") : nullptr;
+      const ParameterSliceInfo* gate_bias = squash ? store.find(prefix + ".gate_bias") : nullptr;
+      const ParameterSliceInfo* time_weight = squash ? store.find(prefix + ".time_weight") : nullptr;
       std::vector<double> next(weight->rows);
       for (Index r = 0; r < weight->rows; ++r) {
         double a = store.values()[bias->offset + r];
         for (Index c = 0; c < weight->cols; ++c) a += store.values()[weight->offset + c * weight->rows + r] * x[c];
+        if (squash) {
+          // (W x + b) sigmoid(g t + c) + t d
+          const double gate = store.values()[gate_weight->offset + r] * t + store.values()[gate_bias->offset + r];
+          a = a / (1 + std::exp(-gate)) + t * store.values()[time_weight->offset + r];
+        }
         const bool last = k + 1 == layers;
         if (!last) out.smallest_hidden_preactivation = std::min(out.smallest_hidden_preactivation, std::abs(a));
         next[r] = reference_activation(last ? config.output_activation : config.activation, a);

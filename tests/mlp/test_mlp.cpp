@@ -50,10 +50,24 @@ TEST_CASE("concat time input adds one weight column to the first layer only") {
   CHECK(built->store.size() == (4 * 3 + 4) + (5 * 4 + 5) + (2 * 5 + 2));
 }
 
+TEST_CASE("concatsquash adds a gate (weight, bias) and a time weight to every layer") {
+  const auto built = build_mlp({{4, 5}, "tanh", "identity", "concatsquash", "lux"}, 2);
+  CHECK(slice_value(built->store, layer(0, "weight")).cols() == 2);
+  for (int k = 0; k < 3; ++k) {
+    const Index out = k == 0 ? 4 : k == 1 ? 5 : 2;
+    for (const char* name : {"gate_weight", "gate_bias", "time_weight"}) {
+      CHECK(slice_value(built->store, layer(k, name)).rows() == out);
+      CHECK(slice_value(built->store, layer(k, name)).cols() == 1);
+      CHECK(slice_value(built->store, layer(k, name)).cwiseAbs().maxCoeff() > 0);  // initialized
+    }
+  }
+  CHECK(built->store.size() == (4 * 2 + 4 * 4) + (5 * 4 + 5 * 4) + (2 * 5 + 2 * 4));
+}
+
 TEST_CASE("evaluate matches a sample-by-sample forward pass from the definition") {
   Rng rng(3);
   for (const std::string activation : {"tanh", "softplus", "relu", "sigmoid", "elu", "swish", "identity"}) {
-    for (const std::string time_input : {"none", "concat"}) {
+    for (const std::string time_input : {"none", "concat", "concatsquash"}) {
       const MlpConfig config{{5, 4}, activation, "tanh", time_input, "lux"};
       const auto built = build_mlp(config, 3);
       // Scale 30 drives pre-activations past tanh's clamp at |a| = 20.
@@ -87,7 +101,7 @@ TEST_CASE("a NaN in a sample gives NaN in that sample's f and J v only") {
   }
 }
 
-TEST_CASE("time enters f only with concat") {
+TEST_CASE("time enters f only with concat or concatsquash") {
   Rng rng(4);
   const Matrix z = normal_matrix(2, 5, rng);
   Matrix f0(2, 5), f1(2, 5);
@@ -95,10 +109,12 @@ TEST_CASE("time enters f only with concat") {
   without->field->evaluate(0.0, z, f0);
   without->field->evaluate(2.0, z, f1);
   CHECK(f0 == f1);
-  const auto with = build_mlp({{6}, "tanh", "identity", "concat", "lux"}, 2);
-  with->field->evaluate(0.0, z, f0);
-  with->field->evaluate(2.0, z, f1);
-  CHECK((f0 - f1).cwiseAbs().maxCoeff() > 1e-3);
+  for (const char* time_input : {"concat", "concatsquash"}) {
+    const auto with = build_mlp({{6}, "tanh", "identity", time_input, "lux"}, 2);
+    with->field->evaluate(0.0, z, f0);
+    with->field->evaluate(2.0, z, f1);
+    CHECK((f0 - f1).cwiseAbs().maxCoeff() > 1e-3);
+  }
 }
 
 TEST_CASE("lux initialization: W ~ U(+-gain sqrt(3/fan_in)), b ~ U(+-1/sqrt(fan_in)), fan_in counting t") {
@@ -232,37 +248,39 @@ TEST_CASE("blocks of larger matrices (with outer strides) give the results of pl
   // The top rows of a taller state, as a CNF passes them; dim 1 and 2 take the
   // short-column copies, dim 6 the column-wise ones.
   for (const Index dim : {1, 2, 6}) {
-    const auto built = build_mlp({{5}, "tanh", "tanh", "concat", "lux"}, dim);
-    const VectorField& field = *built->field;
-    Rng rng(13);
-    const Index batch = 6;
-    const auto block = [&](Matrix& tall) { return tall.topRows(dim); };
-    Matrix z_tall = normal_matrix(dim + 2, batch, rng), v_tall = normal_matrix(dim + 2, batch, rng),
-           f_bar_tall = normal_matrix(dim + 2, batch, rng), jv_bar_tall = normal_matrix(dim + 2, batch, rng);
-    const Matrix z = block(z_tall), v = block(v_tall), f_bar = block(f_bar_tall), jv_bar = block(jv_bar_tall);
+    for (const char* time_input : {"concat", "concatsquash"}) {
+      const auto built = build_mlp({{5}, "tanh", "tanh", time_input, "lux"}, dim);
+      const VectorField& field = *built->field;
+      Rng rng(13);
+      const Index batch = 6;
+      const auto block = [&](Matrix& tall) { return tall.topRows(dim); };
+      Matrix z_tall = normal_matrix(dim + 2, batch, rng), v_tall = normal_matrix(dim + 2, batch, rng),
+             f_bar_tall = normal_matrix(dim + 2, batch, rng), jv_bar_tall = normal_matrix(dim + 2, batch, rng);
+      const Matrix z = block(z_tall), v = block(v_tall), f_bar = block(f_bar_tall), jv_bar = block(jv_bar_tall);
 
-    Matrix f(dim, batch), jv(dim, batch), z_bar(dim, batch), f_tall(dim + 2, batch), jv_tall(dim + 2, batch),
-        z_bar_tall(dim + 2, batch);
-    INFO("dim ", dim);
-    field.evaluate(0.3, z, f);
-    field.evaluate(0.3, block(z_tall), block(f_tall));
-    CHECK(block(f_tall) == f);
-    field.jvp(0.3, z, v, f, jv);
-    field.jvp(0.3, block(z_tall), block(v_tall), block(f_tall), block(jv_tall));
-    CHECK(block(f_tall) == f);
-    CHECK(block(jv_tall) == jv);
+      Matrix f(dim, batch), jv(dim, batch), z_bar(dim, batch), f_tall(dim + 2, batch), jv_tall(dim + 2, batch),
+          z_bar_tall(dim + 2, batch);
+      INFO("dim ", dim, ", time ", time_input);
+      field.evaluate(0.3, z, f);
+      field.evaluate(0.3, block(z_tall), block(f_tall));
+      CHECK(block(f_tall) == f);
+      field.jvp(0.3, z, v, f, jv);
+      field.jvp(0.3, block(z_tall), block(v_tall), block(f_tall), block(jv_tall));
+      CHECK(block(f_tall) == f);
+      CHECK(block(jv_tall) == jv);
 
-    Vector theta_bar = Vector::Zero(built->store.size()), theta_bar_tall = theta_bar;
-    const Scalar t_bar = field.vjp(0.3, z, f_bar, z_bar, theta_bar);
-    CHECK(field.vjp(0.3, block(z_tall), block(f_bar_tall), block(z_bar_tall), theta_bar_tall) == t_bar);
-    CHECK(block(z_bar_tall) == z_bar);
-    CHECK(theta_bar_tall == theta_bar);
+      Vector theta_bar = Vector::Zero(built->store.size()), theta_bar_tall = theta_bar;
+      const Scalar t_bar = field.vjp(0.3, z, f_bar, z_bar, theta_bar);
+      CHECK(field.vjp(0.3, block(z_tall), block(f_bar_tall), block(z_bar_tall), theta_bar_tall) == t_bar);
+      CHECK(block(z_bar_tall) == z_bar);
+      CHECK(theta_bar_tall == theta_bar);
 
-    const Scalar t_bar_pair = field.jvp_backward(0.3, z, v, f_bar, jv_bar, z_bar, theta_bar);
-    CHECK(field.jvp_backward(0.3, block(z_tall), block(v_tall), block(f_bar_tall), block(jv_bar_tall),
-                             block(z_bar_tall), theta_bar_tall) == t_bar_pair);
-    CHECK(block(z_bar_tall) == z_bar);
-    CHECK(theta_bar_tall == theta_bar);
+      const Scalar t_bar_pair = field.jvp_backward(0.3, z, v, f_bar, jv_bar, z_bar, theta_bar);
+      CHECK(field.jvp_backward(0.3, block(z_tall), block(v_tall), block(f_bar_tall), block(jv_bar_tall),
+                               block(z_bar_tall), theta_bar_tall) == t_bar_pair);
+      CHECK(block(z_bar_tall) == z_bar);
+      CHECK(theta_bar_tall == theta_bar);
+    }
   }
 }
 

@@ -49,6 +49,10 @@ TEST_CASE("mlp derivatives pass the vector-field checks for smooth activations")
       {{{7}, "softplus", "sigmoid", "concat", "lux"}, 5},
       {{{2, 6}, "tanh", "swish", "none", "lux"}, 2},
       {{{20}, "tanh", "identity", "concat", "lux"}, 3},  // wide: the GEMM paths throughout
+      {{{3}, "tanh", "identity", "concatsquash", "lux"}, 1},
+      {{{4, 5}, "softplus", "identity", "concatsquash", "lux"}, 2},  // FFJORD's toy networks
+      {{{6, 4}, "tanh", "tanh", "concatsquash", "glorot_uniform"}, 5},
+      {{{20, 20}, "softplus", "identity", "concatsquash", "lux"}, 3},  // wide: the GEMM paths
   };
   std::uint64_t seed = 11;
   for (const Case& c : cases)

@@ -7,6 +7,10 @@
 //   vjp:           z_bar = J^T f_bar; theta_bar += (df/dtheta)^T f_bar
 //   jvp_backward:  reverse mode of (f, J v) with respect to (z, theta) at fixed v,
 //                  needed for the gradient of a trace estimate (FFJORD training)
+//   divergence:    optional: f and div f = tr(df/dz) per column in closed form,
+//                  which the exact trace estimator uses instead of dim JVPs; a
+//                  field without one returns false from has_divergence() and
+//                  throws NotSupported from divergence and divergence_backward
 // Each returns the cotangent of t (summed over the batch), so an end time can be
 // learned and the derivative in t checked.
 #pragma once
@@ -36,6 +40,17 @@ class VectorField : public Component {
   // accumulated. Returns t_bar.
   virtual Scalar jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatrixRef f_bar,
                               ConstMatrixRef jv_bar, MatrixRef z_bar, VectorRef theta_bar) const = 0;
+
+  // Whether divergence and divergence_backward are available.
+  virtual bool has_divergence() const = 0;
+
+  // f = f(t, z) and div(j) = tr(df/dz) at column j.
+  virtual void divergence(Scalar t, ConstMatrixRef z, MatrixRef f, VectorRef div) const = 0;
+
+  // Given cotangents f_bar of f and div_bar of div: z_bar is overwritten,
+  // theta_bar accumulated. Returns t_bar.
+  virtual Scalar divergence_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, ConstVectorRef div_bar,
+                                     MatrixRef z_bar, VectorRef theta_bar) const = 0;
 };
 
 }  // namespace liouville

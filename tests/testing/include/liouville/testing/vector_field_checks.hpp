@@ -11,8 +11,12 @@
 //   - vjp: z_bar, theta_bar, t_bar are the gradients of L1 = <u, f(t, z; theta)>;
 //   - jvp_backward: z_bar, theta_bar, t_bar are the gradients of
 //     L2 = <a, f> + <w, J v> at fixed v;
-// each gradient with check_gradient (relative error) and taylor_test. vjp and
-// jvp_backward must overwrite z_bar (it starts as NaN) and accumulate into
+//   - with a closed-form divergence (has_divergence()): divergence's f equals
+//     evaluate, div equals the sum of the JVP diagonal entries (J e_i)_i, and
+//     divergence_backward gives the gradients of L3 = <a, f> + <d, div>;
+//     without one: divergence and divergence_backward throw NotSupported;
+// each gradient with check_gradient (relative error) and taylor_test. The
+// reverse modes must overwrite z_bar (it starts as NaN) and accumulate into
 // theta_bar (it starts random). The store's values are restored afterwards.
 #pragma once
 
@@ -24,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "liouville/core/errors.hpp"
 #include "liouville/core/parameters.hpp"
 #include "liouville/core/rng.hpp"
 #include "liouville/core/types.hpp"
@@ -42,6 +47,7 @@ struct VectorFieldCheckOptions {
   double tolerance = 1e-6;               // relative error of a derivative against finite differences
   double adjoint_tolerance = 1e-10;      // |<u, J v> - <J^T u, v>| relative to the sum of |terms|
   double consistency_tolerance = 1e-12;  // jvp's f against evaluate, relative to max |f|
+  double divergence_tolerance = 1e-12;   // div against sum_i (J e_i)_i, relative to max(1, sum_i |(J e_i)_i|)
   double step = 1e-5;                    // finite-difference step, relative to max(1, |x_i|)
   double taylor_h0 = 1e-2;               // first Taylor step along a unit direction
   // Central differences of L resolve a derivative no better than the round-off
@@ -118,6 +124,87 @@ inline void check_all_gradients(std::vector<VectorFieldCheck>& checks, const std
   const ScalarFunction of_t = [&](const Vector& x) { return objective.value(x[0], z); };
   check_one_gradient(checks, prefix + " t_bar", of_t, Vector::Constant(1, t), Vector::Constant(1, t_bar),
                      Vector::Ones(1), scale, options);
+}
+
+// The divergence checks of a field with has_divergence(); see the header comment.
+inline void check_divergence(std::vector<VectorFieldCheck>& checks, const VectorField& field,
+                             ParameterStore& store, Scalar t, const Matrix& z, const Matrix& f_evaluate, Rng& rng,
+                             const VectorFieldCheckOptions& options) {
+  const Index dim = z.rows();
+  const Index batch = z.cols();
+  const auto divergence = [&](Scalar time, const Matrix& at, Matrix& f) {
+    Vector div(batch);
+    field.divergence(time, at, f, div);
+    return div;
+  };
+  Matrix f(dim, batch);
+  const Vector div = divergence(t, z, f);
+  {
+    const double error = (f - f_evaluate).cwiseAbs().maxCoeff();
+    const double size = std::max(1.0, f_evaluate.cwiseAbs().maxCoeff());
+    std::ostringstream report;
+    report << "max |f_divergence - f_evaluate| = " << error << " (max |f| " << size << ")";
+    checks.push_back(
+        {"divergence f equals evaluate", error <= options.consistency_tolerance * size, report.str()});
+  }
+  {
+    Vector trace = Vector::Zero(batch);
+    Vector magnitude = Vector::Zero(batch);
+    Matrix unit = Matrix::Zero(dim, batch), f_jvp(dim, batch), jv(dim, batch);
+    for (Index i = 0; i < dim; ++i) {
+      unit.row(i).setOnes();
+      field.jvp(t, z, unit, f_jvp, jv);
+      trace += jv.row(i).transpose();
+      magnitude += jv.row(i).cwiseAbs().transpose();
+      unit.row(i).setZero();
+    }
+    const Vector error = (div - trace).cwiseAbs().cwiseQuotient(magnitude.cwiseMax(1.0));
+    std::ostringstream report;
+    report << "max |div - sum_i (J e_i)_i| / max(1, sum_i |(J e_i)_i|) = " << error.maxCoeff();
+    checks.push_back({"divergence equals the JVP diagonal sum", error.maxCoeff() <= options.divergence_tolerance,
+                      report.str()});
+  }
+
+  // divergence_backward: the gradient of L3 = <a, f> + <d, div>.
+  Matrix a(dim, batch);
+  Vector d = normal_vector(batch, rng);
+  rng.fill_normal(a);
+  const auto terms = [&](Scalar time, const Matrix& at) {
+    Matrix f_at(dim, batch);
+    const Vector div_at = divergence(time, at, f_at);
+    Matrix all(dim + 1, batch);
+    all << a.cwiseProduct(f_at), d.cwiseProduct(div_at).transpose();
+    return all;
+  };
+  Matrix z_bar = Matrix::Constant(dim, batch, std::numeric_limits<double>::quiet_NaN());
+  const Vector theta_start = normal_vector(store.size(), rng);
+  Vector theta_bar = theta_start;
+  const Scalar t_bar = field.divergence_backward(t, z, a, d, z_bar, theta_bar);
+  const ScalarObjective third{[&](Scalar time, const Matrix& at) { return terms(time, at).sum(); },
+                              [&](Scalar time, const Matrix& at) { return terms(time, at).cwiseAbs().sum(); }};
+  check_all_gradients(checks, "divergence_backward", third, store, t, z, z_bar, theta_bar - theta_start, t_bar,
+                      rng, options);
+}
+
+// A field without a closed-form divergence must say so by throwing NotSupported.
+inline void check_no_divergence(std::vector<VectorFieldCheck>& checks, const VectorField& field, const Matrix& z) {
+  Matrix f(z.rows(), z.cols()), z_bar(z.rows(), z.cols());
+  Vector div(z.cols()), theta_bar;
+  const auto throws_not_supported = [](const auto& call) {
+    try {
+      call();
+    } catch (const NotSupported&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+    return false;
+  };
+  checks.push_back({"divergence throws NotSupported without has_divergence()",
+                    throws_not_supported([&] { field.divergence(0.0, z, f, div); }), "has_divergence() is false"});
+  checks.push_back({"divergence_backward throws NotSupported without has_divergence()",
+                    throws_not_supported([&] { field.divergence_backward(0.0, z, f, div, z_bar, theta_bar); }),
+                    "has_divergence() is false"});
 }
 
 }  // namespace detail
@@ -197,6 +284,11 @@ inline std::vector<VectorFieldCheck> check_vector_field(const VectorField& field
       [&](Scalar time, const Matrix& at) { return jvp_terms(time, at).cwiseAbs().sum(); }};
   detail::check_all_gradients(checks, "jvp_backward", second, store, t, z, z_bar, theta_bar - theta_start,
                               t_bar_second, rng, options);
+
+  if (field.has_divergence())
+    detail::check_divergence(checks, field, store, t, z, f_evaluate, rng, options);
+  else
+    detail::check_no_divergence(checks, field, z);
 
   store.values() = theta;
   return checks;
