@@ -6,15 +6,19 @@
 //   logdet = sum_i log_scale(r)_i,
 //
 // inverted exactly by x_b = (z_b - t) .* exp(-log_scale(r)) with [r; t] = NN(z_a).
-// `mask: half` conditions on the first ceil(d/2) dimensions, `alternating` on the
-// even ones; `flip` swaps a and b. The network's output layer starts at zero
-// (Glow), so the layer starts at the identity (exp, exp_tanh) or at a uniform
-// scale sigmoid(2) (sigmoid). backward recomputes the network from x: no tape.
+// The split is over channels (`shape`, liouville/core/image_shape.hpp; on vector
+// data every dimension is a channel): `mask: half` conditions on the first
+// ceil(C/2) channels, `alternating` on the even ones; `flip` swaps a and b. NN is
+// conditioner_network.hpp: on images Glow's conv3x3 -> conv1x1 -> conv3x3, on
+// vectors a fully connected network. Its output layer starts at zero (Glow), so
+// the layer starts at the identity (exp, exp_tanh) or at a uniform scale
+// sigmoid(2) (sigmoid). backward recomputes the network from x: no tape.
 #include <liouville/plugin.hpp>
 #include <string>
 #include <vector>
 
-#include "dense_network.hpp"
+#include "conditioner_network.hpp"
+#include "liouville/registry/image_shape_schema.hpp"
 #include "scale_map.hpp"
 
 namespace liouville::coupling {
@@ -23,26 +27,30 @@ class AffineCoupling final : public Bijection {
  public:
   static constexpr std::string_view kName = "affine_coupling";
   static constexpr std::string_view kSummary =
-      "Affine coupling with an MLP conditioner (Real NVP / Glow); scale map exp, exp(tanh) or sigmoid.";
+      "Affine coupling over channels with an MLP or, on images, a convolutional conditioner (Real NVP / Glow); "
+      "scale map exp, exp(tanh) or sigmoid.";
 
   static void declare(Schema& schema) {
-    schema.integer_list("hidden").required().min(1).min_size(1).doc("Hidden layer widths of the conditioner.");
+    schema.integer_list("hidden").required().min(1).min_size(1).doc(
+        "Hidden layer widths (channels on images) of the conditioner.");
     schema.choice("activation", activation_names()).default_value("relu").doc("Conditioner hidden activation.");
     schema.choice("mask", {"half", "alternating"})
         .default_value("half")
-        .doc("Conditioning dimensions: the first ceil(d/2), or the even-numbered ones.");
-    schema.boolean("flip").default_value(false).doc("Swap the conditioning and the transformed dimensions.");
+        .doc("Conditioning channels: the first ceil(C/2), or the even-numbered ones.");
+    schema.boolean("flip").default_value(false).doc("Swap the conditioning and the transformed channels.");
     schema.choice("scale", scale_map_names())
         .default_value("sigmoid")
         .doc("Scale map of the raw output r: exp(r), exp(tanh(r)) or sigmoid(r + 2) (Glow).");
+    declare_image_shape(schema);
   }
 
   AffineCoupling(const Params& params, BuildContext& context)
       : path_(params.path()),
         dim_(context.dim()),
+        shape_(read_image_shape(params, dim_)),
         scale_(parse_scale_map(params.get_string("scale"), path_ + ".scale")),
-        split_(split_dimensions(params, dim_)),
-        network_(path_ + ".conditioner", network_widths(params, split_),
+        split_(split_channels(params, shape_)),
+        network_(path_ + ".conditioner", network_widths(params, split_), shape_.height, shape_.width,
                  parse_activation(params.get_string("activation"), path_ + ".activation"), context.parameters(),
                  context.init_rng()) {}
 
@@ -80,47 +88,58 @@ class AffineCoupling final : public Bijection {
                               logdet_bar.transpose().array()) *
                              slope.array();
     output_bar.bottomRows(nb) = zb_bar;
-    Matrix xa_bar(split_.a.size(), x.cols());
-    network_.backward(c.input, c.outputs, output_bar, xa_bar, theta_bar);
+    Matrix input_bar(c.input.rows(), c.input.cols());
+    network_.backward(c.input, c.outputs, to_pixel_columns(output_bar, output_shape()), input_bar, theta_bar);
+    Matrix xa_bar(static_cast<Index>(split_.a.size()), x.cols());
+    from_pixel_columns(input_bar, input_shape(), xa_bar);
     x_bar(split_.b, Eigen::all) = zb_bar.array() * scale.array();
     x_bar(split_.a, Eigen::all) = z_bar(split_.a, Eigen::all) + xa_bar;
   }
 
  private:
   struct Split {
-    std::vector<Index> a;  // conditioning dimensions
-    std::vector<Index> b;  // transformed dimensions
+    Index a_channels = 0;
+    Index b_channels = 0;
+    std::vector<Index> a;  // rows of the conditioning channels
+    std::vector<Index> b;  // rows of the transformed channels
   };
 
-  static Split split_dimensions(const Params& params, Index dim) {
-    if (dim < 2)
-      throw ConfigError(params.path() + ": affine_coupling needs a data dimension >= 2 (nothing to couple in " +
-                        "dimension " + std::to_string(dim) + ")");
+  static Split split_channels(const Params& params, const ImageShape& shape) {
+    const Index channels = shape.channels;
+    if (channels < 2)
+      throw ConfigError(
+          params.path() + ": affine_coupling needs at least 2 channels (nothing to couple in " +
+          (shape.pixels() == 1 ? "dimension " + std::to_string(channels) : "shape " + shape.to_string()) + ")");
     const std::string& mask = params.get_string("mask");
     if (mask != "half" && mask != "alternating")
       throw ConfigError(params.path() + ".mask: unknown value '" + mask + "' (one of half, alternating)");
     const bool flip = params.get_bool("flip");
     Split split;
-    for (Index i = 0; i < dim; ++i) {
-      const bool conditioning = mask == "half" ? i < (dim + 1) / 2 : i % 2 == 0;
-      (conditioning != flip ? split.a : split.b).push_back(i);
+    for (Index c = 0; c < channels; ++c) {
+      const bool conditioning = mask == "half" ? c < (channels + 1) / 2 : c % 2 == 0;
+      ++(conditioning != flip ? split.a_channels : split.b_channels);
+      for (Index p = 0; p < shape.pixels(); ++p)
+        (conditioning != flip ? split.a : split.b).push_back(c * shape.pixels() + p);
     }
     return split;
   }
 
-  // |a| -> hidden... -> 2 |b| (raw scales r, then shifts t).
+  // |a| -> hidden... -> 2 |b| channels (raw scales r, then shifts t).
   static std::vector<Index> network_widths(const Params& params, const Split& split) {
-    std::vector<Index> widths{static_cast<Index>(split.a.size())};
+    std::vector<Index> widths{split.a_channels};
     for (long width : params.get_int_list("hidden")) {
       if (width < 1)
         throw ConfigError(params.path() + ".hidden: a layer width must be >= 1, got " + std::to_string(width));
       widths.push_back(width);
     }
-    widths.push_back(2 * static_cast<Index>(split.b.size()));
+    widths.push_back(2 * split.b_channels);
     return widths;
   }
 
-  // The conditioner's pass on the a-part of `in`.
+  ImageShape input_shape() const { return {split_.a_channels, shape_.height, shape_.width}; }
+  ImageShape output_shape() const { return {2 * split_.b_channels, shape_.height, shape_.width}; }
+
+  // The conditioner's pass on the a-part of `in`, in pixel columns.
   struct Conditioned {
     Matrix input;
     std::vector<Matrix> outputs;
@@ -130,11 +149,13 @@ class AffineCoupling final : public Bijection {
 
   Conditioned condition(ConstMatrixRef in, Matrix* slope) const {
     Conditioned c;
-    c.input = in(split_.a, Eigen::all);
+    c.input = to_pixel_columns(in(split_.a, Eigen::all), input_shape());
     network_.forward(c.input, c.outputs);
     const Index nb = static_cast<Index>(split_.b.size());
-    log_scale(scale_, c.outputs.back().topRows(nb), c.log_scale, slope);
-    c.shift = c.outputs.back().bottomRows(nb);
+    Matrix raw(2 * nb, in.cols());
+    from_pixel_columns(c.outputs.back(), output_shape(), raw);
+    log_scale(scale_, raw.topRows(nb), c.log_scale, slope);
+    c.shift = raw.bottomRows(nb);
     return c;
   }
 
@@ -148,9 +169,10 @@ class AffineCoupling final : public Bijection {
 
   std::string path_;
   Index dim_;
+  ImageShape shape_;
   ScaleMap scale_;
   Split split_;
-  DenseNetwork network_;
+  ConditionerNetwork network_;
 };
 
 }  // namespace liouville::coupling

@@ -1,7 +1,14 @@
 #include "liouville/registry/build_context.hpp"
 
+#include <string>
+
 namespace liouville {
 
 BuildContext::~BuildContext() = default;
+
+std::unique_ptr<BuildContext> BuildContext::with_dim(Index dim) {
+  throw NotSupported("this build context cannot build components of another dimension (" + std::to_string(dim) +
+                     "); a multiscale flow needs one that can");
+}
 
 }  // namespace liouville

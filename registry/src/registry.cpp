@@ -267,6 +267,10 @@ RegistryBuildContext::RegistryBuildContext(const Registry& registry, ParameterSt
                                            Index dim)
     : registry_(registry), parameters_(parameters), init_rng_(init_rng), dim_(dim) {}
 
+std::unique_ptr<BuildContext> RegistryBuildContext::with_dim(Index dim) {
+  return std::make_unique<RegistryBuildContext>(registry_, parameters_, init_rng_, dim);
+}
+
 std::shared_ptr<Component> RegistryBuildContext::create_component(std::string_view interface,
                                                                   const Params& params) {
   return registry_.create(interface, params, *this);

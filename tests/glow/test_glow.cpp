@@ -1,12 +1,15 @@
 // The glow bijection built through the registry as the host builds it: the
 // bijection kit (round trip, logdet against the brute-force Jacobian, reverse
-// mode against finite differences and Taylor tests), its parameter layout, and
-// the refusal of multiscale levels.
+// mode against finite differences and Taylor tests) on vectors and on images over
+// several levels, its parameter layout, the output ordering of the multiscale
+// split, and the refusal of shapes it cannot squeeze.
 #include <doctest/doctest.h>
 
 #include <memory>
 #include <string>
+#include <tuple>
 
+#include "image_bijection_checks.hpp"
 #include "liouville/core/bijection.hpp"
 #include "liouville/core/errors.hpp"
 #include "liouville/core/parameters.hpp"
@@ -30,12 +33,13 @@ const Registry& glow_registry() {
 }
 
 // The bijection `{<keys>}` at config key "flow", its slices in `store`.
-std::shared_ptr<Bijection> build(const std::string& keys, Index dim, ParameterStore& store) {
+std::shared_ptr<Bijection> build(const std::string& keys, Index dim, ParameterStore& store,
+                                 std::uint64_t seed = 3) {
   Schema top;
   top.component("flow", Bijection::kInterface).required();
   const Params params =
       bind(ConfigDocument::from_string("flow: {" + keys + "}\n", "glow_test"), top, glow_registry());
-  Rng init(3);
+  Rng init(seed);
   RegistryBuildContext context(glow_registry(), store, init, dim);
   return context.create<Bijection>(params, "flow");
 }
@@ -104,15 +108,98 @@ TEST_CASE("glow holds K steps of actnorm, conv1x1 and an affine coupling whose f
   }
 }
 
-TEST_CASE("glow refuses multiscale levels, which need spatial data") {
+namespace {
+
+void randomize(ParameterStore& store, std::uint64_t seed, double scale) {
+  Vector noise(store.size());
+  Rng(seed).fill_normal(noise);
+  store.values() += scale * noise;
+}
+
+Matrix forward(const Bijection& bijection, const Matrix& x, Vector& logdet) {
+  Matrix z(x.rows(), x.cols());
+  logdet.resize(x.cols());
+  Rng noise(1);
+  bijection.forward(x, z, logdet, noise, nullptr);
+  return z;
+}
+
+}  // namespace
+
+TEST_CASE("multiscale glow passes the bijection checks on images") {
+  for (const auto& [shape, dim, levels] : {std::tuple<std::string, Index, int>{"[1, 4, 4]", 16, 2},
+                                           {"[4, 2, 2]", 16, 1},
+                                           {"[2, 4, 4]", 32, 2},
+                                           {"[1, 8, 8]", 64, 3}}) {
+    CAPTURE(shape);
+    CAPTURE(levels);
+    ParameterStore store;
+    const std::string keys =
+        "type: glow, steps: 2, hidden: [4, 3], activation: tanh, levels: " + std::to_string(levels) +
+        ", shape: " + shape;
+    const auto glow = build(keys, dim, store);
+    REQUIRE(glow->dim() == dim);
+    Vector logdet;
+    forward(*glow, sample_batch(dim, 200, 3), logdet);  // initializes every actnorm
+    const Matrix x = sample_batch(dim, 3, 4);
+    check_image_bijection(*glow, store, x);
+    randomize(store, 8, 0.2);
+    check_image_bijection(*glow, store, x);
+  }
+}
+
+TEST_CASE("glow with 2 levels on 1 x 8 x 8 images round-trips, and level 1's factored half ends z") {
+  const std::string keys = "type: glow, steps: 3, hidden: [8, 8], shape: [1, 8, 8]";
+  ParameterStore store;
+  const auto glow = build(keys + ", levels: 2", 64, store, 7);
+  // Squeeze [1, 8, 8] -> [4, 4, 4], split -> [2, 4, 4]; squeeze -> [8, 2, 2].
+  REQUIRE(store.find("flow.levels[0].steps[2].conv1x1.lu") != nullptr);
+  CHECK(store.find("flow.levels[0].steps[2].conv1x1.lu")->rows == 4);
+  REQUIRE(store.find("flow.levels[1].steps[0].actnorm.log_scale") != nullptr);
+  CHECK(store.find("flow.levels[1].steps[0].actnorm.log_scale")->rows == 8);
+  CHECK(store.find("flow.levels[2].steps[0].actnorm.log_scale") == nullptr);
+
+  Matrix x = sample_batch(64, 20, 3);
+  x.array() = 0.5 * x.array() + 0.2;
+  Vector logdet;
+  const Matrix z = forward(*glow, x, logdet);  // initializes every actnorm
+  randomize(store, 4, 0.1);
+  const Matrix z_trained = forward(*glow, x, logdet);
+  Matrix back(64, 20);
+  Vector logdet_inverse(20);
+  Rng noise(1);
+  glow->inverse(z_trained, back, logdet_inverse, noise);
+  CHECK((back - x).cwiseAbs().maxCoeff() <= 1e-10);
+  CHECK((logdet + logdet_inverse).cwiseAbs().maxCoeff() <= 1e-10);
+
+  // The same first level alone (levels: 1, built from the same seed, so with the
+  // same initial parameters): z = [h_2; f_1], f_1 the second half of its output.
+  ParameterStore one_level_store;
+  const auto one_level = build(keys + ", levels: 1", 64, one_level_store, 7);
+  Vector one_level_logdet;
+  const Matrix z_one_level = forward(*one_level, x, one_level_logdet);
+  CHECK(z.bottomRows(32) == z_one_level.bottomRows(32));
+  CHECK((z.topRows(32) - z_one_level.topRows(32)).cwiseAbs().maxCoeff() > 1e-3);
+}
+
+TEST_CASE("glow refuses levels without a shape, a shape it cannot squeeze L times, and a wrong size") {
   ParameterStore store;
   try {
     build("type: glow, steps: 2, levels: 2", 2, store);
-    FAIL("levels: 2 was accepted");
+    FAIL("levels: 2 was accepted on vector data");
   } catch (const ConfigError& error) {
     const std::string message = error.what();
     CHECK(message.find("flow.levels") != std::string::npos);
-    CHECK(message.find("spatial data") != std::string::npos);
+    CHECK(message.find("give `shape: [C, H, W]`") != std::string::npos);
   }
   CHECK_NOTHROW(build("type: glow, steps: 2, levels: 1", 2, store));
+  CHECK_THROWS_WITH_AS(
+      build("type: glow, steps: 1, levels: 2, shape: [1, 6, 6]", 36, store),
+      doctest::Contains("flow.levels[1].squeeze: squeeze needs an even height and width, got shape [2, 3, 3]"),
+      ConfigError);
+  CHECK_THROWS_WITH_AS(
+      build("type: glow, steps: 1, shape: [1, 5, 4]", 20, store),
+      doctest::Contains("flow.squeeze: squeeze needs an even height and width, got shape [1, 5, 4]"), ConfigError);
+  CHECK_THROWS_WITH_AS(build("type: glow, steps: 1, shape: [1, 8, 8]", 32, store),
+                       doctest::Contains("flow.shape: [1, 8, 8] holds 64 values per sample"), ConfigError);
 }

@@ -7,7 +7,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "image_bijection_checks.hpp"
 #include "liouville/core/bijection.hpp"
 #include "liouville/core/parameters.hpp"
 #include "liouville/registry/config.hpp"
@@ -45,6 +47,23 @@ inline void randomize(ParameterStore& store, std::uint64_t seed, double scale = 
   Vector noise(store.size());
   rng.fill_normal(noise);
   store.values() += scale * noise;
+}
+
+// "shape: [C, H, W]" for a YAML flow map.
+inline std::string shape_key(Index channels, Index height, Index width) {
+  return "shape: [" + std::to_string(channels) + ", " + std::to_string(height) + ", " + std::to_string(width) +
+         "]";
+}
+
+// Image shapes for the checks: within the kit's brute-force Jacobian (16
+// dimensions) and above it, C = 2..4 channels of 4 x 4 pixels.
+struct TestShape {
+  Index channels, height, width;
+  Index size() const { return channels * height * width; }
+};
+inline const std::vector<TestShape>& test_shapes() {
+  static const std::vector<TestShape> shapes{{2, 2, 4}, {4, 2, 2}, {2, 4, 4}, {3, 4, 4}, {4, 4, 4}};
+  return shapes;
 }
 
 inline Matrix sample_batch(Index dim, Index batch, std::uint64_t seed) {

@@ -88,3 +88,58 @@ TEST_CASE("actnorm refuses a first batch too small to initialize from") {
   CHECK(apply(*actnorm, shifted_batch(2, 10, 2)).allFinite());  // a later, larger batch initializes
   CHECK(!store.values().isZero(0));
 }
+
+TEST_CASE("actnorm on images passes the bijection checks, with random parameters and after its initialization") {
+  for (const TestShape& shape : test_shapes()) {
+    CAPTURE(shape_key(shape.channels, shape.height, shape.width));
+    const std::string keys = shape_key(shape.channels, shape.height, shape.width);
+    {
+      ParameterStore store;
+      const auto actnorm = build_bijection("type: actnorm, data_init: false, " + keys, shape.size(), store);
+      randomize(store, 3);
+      check_image_bijection(*actnorm, store, sample_batch(shape.size(), 4, 4));
+    }
+    ParameterStore store;
+    const auto actnorm = build_bijection("type: actnorm, " + keys, shape.size(), store);
+    check_image_bijection(*actnorm, store, shifted_batch(shape.size(), 4, 5));
+  }
+}
+
+TEST_CASE("actnorm on images keeps one scale and bias per channel, initialized over samples and pixels") {
+  const Index channels = 3, height = 4, width = 5, pixels = height * width;
+  ParameterStore store;
+  const auto actnorm =
+      build_bijection("type: actnorm, " + shape_key(channels, height, width), channels * pixels, store);
+  REQUIRE(store.find("layer.log_scale") != nullptr);
+  CHECK(store.find("layer.log_scale")->rows == channels);
+  CHECK(store.find("layer.bias")->rows == channels);
+
+  // Channel c: mean 3 c - 2, standard deviation c + 0.5 at every pixel.
+  Matrix x = sample_batch(channels * pixels, 200, 6);
+  for (Index c = 0; c < channels; ++c)
+    x.middleRows(c * pixels, pixels) =
+        (x.middleRows(c * pixels, pixels).array() * (c + 0.5) + (3.0 * c - 2)).matrix();
+  Matrix z(x.rows(), x.cols());
+  Vector logdet(x.cols());
+  Rng noise(1);
+  actnorm->forward(x, z, logdet, noise, nullptr);
+  for (Index c = 0; c < channels; ++c) {
+    const auto block = z.middleRows(c * pixels, pixels).array();
+    CHECK(std::abs(block.mean()) <= 1e-12);
+    CHECK(std::abs((block - block.mean()).square().mean() - 1) <= 1e-5);
+  }
+  // One scale and bias per channel, the same at every pixel: logdet = H W sum_c s_c.
+  const Vector log_scale = store.values().segment(store.find("layer.log_scale")->offset, channels);
+  const Vector bias = store.values().segment(store.find("layer.bias")->offset, channels);
+  CHECK(logdet(0) == doctest::Approx(pixels * log_scale.sum()).epsilon(1e-14));
+  for (Index c = 0; c < channels; ++c) {
+    const Matrix expected = (std::exp(log_scale(c)) * x.middleRows(c * pixels, pixels)).array() + bias(c);
+    CHECK((z.middleRows(c * pixels, pixels) - expected).cwiseAbs().maxCoeff() <= 1e-12);
+  }
+}
+
+TEST_CASE("actnorm refuses a shape that does not hold the data dimension") {
+  ParameterStore store;
+  CHECK_THROWS_WITH_AS(build_bijection("type: actnorm, shape: [2, 4, 4]", 30, store),
+                       doctest::Contains("layer.shape: [2, 4, 4] holds 32 values per sample"), ConfigError);
+}

@@ -97,3 +97,57 @@ TEST_CASE("affine_coupling refuses dimension 1 and bad widths clearly") {
                        doctest::Contains("nothing to couple"), ConfigError);
   CHECK_THROWS_AS(build_bijection("type: affine_coupling, hidden: [0]", 2, store), Error);
 }
+
+TEST_CASE("affine_coupling on images passes the bijection checks with its convolutional conditioner") {
+  for (const std::string scale : {"exp", "exp_tanh", "sigmoid"})
+    for (const std::string mask : {"half", "alternating"})
+      for (const TestShape& shape : test_shapes()) {
+        CAPTURE(scale);
+        CAPTURE(mask);
+        CAPTURE(shape_key(shape.channels, shape.height, shape.width));
+        ParameterStore store;
+        const auto coupling =
+            build_bijection("type: affine_coupling, hidden: [4, 3], activation: tanh, scale: " + scale +
+                                ", mask: " + mask + ", " + shape_key(shape.channels, shape.height, shape.width),
+                            shape.size(), store);
+        randomize(store, 3);
+        check_image_bijection(*coupling, store, sample_batch(shape.size(), 3, 4));
+      }
+}
+
+TEST_CASE("affine_coupling on images conditions on whole channels, through 3 x 3 neighbourhoods") {
+  const Index channels = 2, side = 8, pixels = side * side;
+  ParameterStore store;
+  const auto coupling = build_bijection(
+      "type: affine_coupling, hidden: [4, 4], activation: tanh, scale: exp, " + shape_key(channels, side, side),
+      channels * pixels, store);
+  randomize(store, 5);
+  const Matrix x = sample_batch(channels * pixels, 1, 2);
+  std::vector<Index> first_channel(pixels);
+  for (Index p = 0; p < pixels; ++p) first_channel[p] = p;
+  CHECK(unchanged_rows(*coupling, x) == first_channel);
+
+  // conv3x3 -> conv1x1 -> conv3x3: pixel (3, 3) of the conditioning channel
+  // reaches the transformed channel within two pixels of it, and no further.
+  Matrix z, z_moved;
+  Vector logdet;
+  forward(*coupling, x, z, logdet);
+  Matrix moved = x;
+  moved(3 * side + 3, 0) += 1;
+  forward(*coupling, moved, z_moved, logdet);
+  for (Index h = 0; h < side; ++h)
+    for (Index w = 0; w < side; ++w) {
+      CAPTURE(h);
+      CAPTURE(w);
+      const bool reached = std::abs(z_moved(pixels + h * side + w, 0) - z(pixels + h * side + w, 0)) > 0;
+      CHECK(reached == (std::abs(h - 3) <= 2 && std::abs(w - 3) <= 2));
+    }
+}
+
+TEST_CASE("affine_coupling refuses an image of one channel and a shape that does not hold the data") {
+  ParameterStore store;
+  CHECK_THROWS_WITH_AS(build_bijection("type: affine_coupling, hidden: [4], shape: [1, 4, 4]", 16, store),
+                       doctest::Contains("nothing to couple in shape [1, 4, 4]"), ConfigError);
+  CHECK_THROWS_WITH_AS(build_bijection("type: affine_coupling, hidden: [4], shape: [2, 4, 4]", 16, store),
+                       doctest::Contains("layer.shape"), ConfigError);
+}

@@ -61,3 +61,46 @@ TEST_CASE("conv1x1 starts as a random rotation and is W = L (U + diag(exp(s)))")
     CHECK((x - Matrix::Identity(dim, dim)).cwiseAbs().maxCoeff() <= 1e-10);
   }
 }
+
+TEST_CASE("conv1x1 on images passes the bijection checks, at initialization and with random parameters") {
+  for (const TestShape& shape : test_shapes()) {
+    CAPTURE(shape_key(shape.channels, shape.height, shape.width));
+    ParameterStore store;
+    const auto conv = build_bijection("type: conv1x1, " + shape_key(shape.channels, shape.height, shape.width),
+                                      shape.size(), store);
+    check_image_bijection(*conv, store, sample_batch(shape.size(), 4, 4));
+    randomize(store, 3);
+    check_image_bijection(*conv, store, sample_batch(shape.size(), 4, 5));
+  }
+}
+
+TEST_CASE("conv1x1 on images applies one C x C map at every pixel, logdet H W log|det W|") {
+  const Index channels = 3, height = 2, width = 3, pixels = height * width;
+  ParameterStore store;
+  const auto conv =
+      build_bijection("type: conv1x1, " + shape_key(channels, height, width), channels * pixels, store);
+  REQUIRE(store.find("layer.lu") != nullptr);
+  CHECK(store.find("layer.lu")->rows == channels);
+  randomize(store, 6);
+  // W from the same slice read as vector data (shape [C, 1, 1]).
+  ParameterStore vector_store;
+  const auto vector_conv = build_bijection("type: conv1x1", channels, vector_store);
+  vector_store.values() = store.values();
+  const Matrix w = weight_of(*vector_conv, channels);
+
+  const Matrix x = sample_batch(channels * pixels, 2, 7);
+  Matrix z(x.rows(), x.cols());
+  Vector logdet(x.cols());
+  Rng noise(1);
+  conv->forward(x, z, logdet, noise, nullptr);
+  for (Index j = 0; j < x.cols(); ++j)
+    for (Index p = 0; p < pixels; ++p) {
+      Vector pixel(channels);
+      for (Index c = 0; c < channels; ++c) pixel(c) = x(c * pixels + p, j);
+      const Vector mixed = w * pixel;
+      for (Index c = 0; c < channels; ++c) CHECK(z(c * pixels + p, j) == doctest::Approx(mixed(c)).epsilon(1e-13));
+    }
+  const Eigen::PartialPivLU<Matrix> lu(w);
+  const double log_abs_det = lu.matrixLU().diagonal().cwiseAbs().array().log().sum();
+  CHECK(logdet(0) == doctest::Approx(pixels * log_abs_det).epsilon(1e-12));
+}

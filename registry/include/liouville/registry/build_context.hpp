@@ -3,6 +3,8 @@
 // allocate its named slices), a seeded generator for initialization, and the
 // registry to build the components it composes (a CNF builds its vector field,
 // solver and trace estimator by name, never by including another plugin).
+// `with_dim` gives a context for components of another dimension (the inner
+// levels of a multiscale flow), sharing the store, the generator and the registry.
 #pragma once
 
 #include <memory>
@@ -29,6 +31,10 @@ class BuildContext {
   virtual Index dim() const = 0;
   virtual ParameterStore& parameters() = 0;
   virtual Rng& init_rng() = 0;
+
+  // The same context for components of dimension `dim`. Optional: the default
+  // throws NotSupported.
+  virtual std::unique_ptr<BuildContext> with_dim(Index dim);
 
   // Builds a component described by `params` (its `type()` names the plugin).
   virtual std::shared_ptr<Component> create_component(std::string_view interface, const Params& params) = 0;

@@ -102,6 +102,7 @@ class RegistryBuildContext final : public BuildContext {
   Index dim() const override { return dim_; }
   ParameterStore& parameters() override { return parameters_; }
   Rng& init_rng() override { return init_rng_; }
+  std::unique_ptr<BuildContext> with_dim(Index dim) override;
   std::shared_ptr<Component> create_component(std::string_view interface, const Params& params) override;
 
  private:

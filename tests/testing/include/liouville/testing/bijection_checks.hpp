@@ -132,7 +132,8 @@ struct BijectionCheckOptions {
   // check_gradient's relative step: with the rounding noise of an ODE solve
   // (~1e-15 |L|), 1e-5 balances it against the O(h^2) truncation error.
   double gradient_step = 1e-5;
-  double taylor_step = 1e-2;  // first step of the Taylor tests
+  double gradient_floor = 1e-8;  // check_gradient's floor: smaller entries are compared absolutely
+  double taylor_step = 1e-2;     // first step of the Taylor tests
   int taylor_halvings = 5;
   std::uint64_t seed = 20240917;  // the cotangents a, b and the Taylor directions
 };
@@ -192,7 +193,8 @@ inline BackwardCheck check_backward(const Bijection& bijection, ParameterStore& 
   result.loss = a.cwiseProduct(z).sum() + b.dot(logdet);
   result.noise = roundoff(a.cwiseProduct(z).cwiseAbs().sum() + b.cwiseProduct(logdet).cwiseAbs().sum());
   const ScalarFunction loss_in_x = [&](const Vector& flat) { return loss(unflatten(flat, dim, batch)); };
-  result.x_gradient = check_gradient(loss_in_x, flatten(x), flatten(x_bar), options.gradient_step);
+  result.x_gradient =
+      check_gradient(loss_in_x, flatten(x), flatten(x_bar), options.gradient_step, options.gradient_floor);
   Matrix x_direction(dim, batch);
   draws.fill_normal(x_direction);
   result.x_taylor = taylor_test(loss_in_x, flatten(x), flatten(x_bar), flatten(x_direction), options.taylor_step,
@@ -211,7 +213,8 @@ inline BackwardCheck check_backward(const Bijection& bijection, ParameterStore& 
       store.values() = at;
       return loss(x);
     };
-    result.theta_gradient = check_gradient(loss_in_theta, theta, theta_bar, options.gradient_step);
+    result.theta_gradient =
+        check_gradient(loss_in_theta, theta, theta_bar, options.gradient_step, options.gradient_floor);
     Vector theta_direction(theta.size());
     draws.fill_normal(theta_direction);
     result.theta_taylor = taylor_test(loss_in_theta, theta, theta_bar, theta_direction, options.taylor_step,
