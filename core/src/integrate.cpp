@@ -257,10 +257,16 @@ void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Steppe
 }
 
 // Adds a solve's work to the process-wide totals, also when it fails.
-class ForwardTotal {
+class SolveTotal {
  public:
-  ForwardTotal(const CountingSystem& counted, Stepper& stepper) : counted_(counted), stepper_(stepper) {}
-  ~ForwardTotal() { add_forward_solve(result()); }
+  SolveTotal(const CountingSystem& counted, Stepper& stepper, bool reverse_pass)
+      : counted_(counted), stepper_(stepper), reverse_pass_(reverse_pass) {}
+  ~SolveTotal() {
+    if (reverse_pass_)
+      add_backward_solve(result());
+    else
+      add_forward_solve(result());
+  }
   SolveStats result() const {
     SolveStats stats = stepper_.stats();
     stats.function_evaluations = counted_.calls();
@@ -270,6 +276,7 @@ class ForwardTotal {
  private:
   const CountingSystem& counted_;
   Stepper& stepper_;
+  bool reverse_pass_;
 };
 
 }  // namespace
@@ -306,7 +313,7 @@ SolveStats integrate(const ODESolver& solver, const OdeSystem& system, Scalar t0
 
   const CountingSystem counted(system);
   Stepper stepper(solver, counted, y, record);
-  const ForwardTotal total(counted, stepper);
+  const SolveTotal total(counted, stepper, options.reverse_pass);
   if (control.adaptive)
     integrate_adaptive(solver, counted, stepper, t0, t1, controlled_rows);
   else

@@ -32,6 +32,9 @@ struct IntegrateOptions {
   // Rows [0, controlled_rows) enter the error norm; the rest (log-density,
   // regularizers) are left out of step control. -1 means all rows.
   Index controlled_rows = -1;
+  // A solve that is the reverse pass of another (a continuous adjoint): its
+  // statistics go to the backward totals of solve_counters.hpp.
+  bool reverse_pass = false;
 };
 
 // Integrates y from t0 to t1 in place. Throws SolverError on step-size underflow,
