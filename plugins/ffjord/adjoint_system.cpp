@@ -46,6 +46,13 @@ void AdjointSystem::pack(ConstMatrixRef y, ConstMatrixRef a, VectorRef state) co
 }
 
 void AdjointSystem::unpack(ConstVectorRef state, MatrixRef a, VectorRef theta_bar) const {
+  // rhs zeroes only the block, so a parameter gradient the system wrote elsewhere
+  // (parameters shared with another component) is still here; it would be lost.
+  const Index end = parameters_.offset + parameters_.size;
+  if (!theta_dot_.head(parameters_.offset).isZero(0) || !theta_dot_.tail(theta_dot_.size() - end).isZero(0))
+    throw NotSupported("adjoint: the system has parameters outside its block [" +
+                       std::to_string(parameters_.offset) + ", " + std::to_string(end) +
+                       ") of the gradient; use gradient: discrete");
   gather(state.data(), a_offsets(), a_);
   a = a_;
   theta_bar.segment(parameters_.offset, parameters_.size) += state.segment(theta_offset(), parameters_.size);

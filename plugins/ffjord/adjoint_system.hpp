@@ -52,7 +52,8 @@ class AdjointSystem final : public OdeSystem {
   // state = [y, a, a_theta = 0] from y and a (rows x batch each).
   void pack(ConstMatrixRef y, ConstMatrixRef a, VectorRef state) const;
 
-  // a = the adjoint part of state; theta_bar += a_theta (in the block).
+  // a = the adjoint part of state; theta_bar += a_theta (in the block). Throws
+  // NotSupported if the system wrote parameter gradients outside its block.
   void unpack(ConstVectorRef state, MatrixRef a, VectorRef theta_bar) const;
 
   void rhs(Scalar t, ConstMatrixRef state, MatrixRef state_dot) const override;

@@ -127,6 +127,28 @@ void check_agreement(const FlowSpec& spec, const Matrix& x, const Rng& noise) {
   }
 }
 
+// Serves a LinearField allocated before the flow is built, so that its parameters
+// lie outside the flow's block (as if tied to another component).
+class SharedFieldContext final : public BuildContext {
+ public:
+  explicit SharedFieldContext(const Registry& registry)
+      : registry_(registry), field_(std::make_shared<LinearField>(store_, "shared", 1)) {}
+
+  Index dim() const override { return 1; }
+  ParameterStore& parameters() override { return store_; }
+  Rng& init_rng() override { return rng_; }
+  std::shared_ptr<Component> create_component(std::string_view interface, const Params& params) override {
+    if (params.type() == "linear") return field_;
+    return registry_.create(interface, params, *this);
+  }
+
+ private:
+  const Registry& registry_;
+  Rng rng_{1};
+  ParameterStore store_;
+  std::shared_ptr<LinearField> field_;
+};
+
 }  // namespace
 
 TEST_CASE("adjoint and discrete gradients agree to 1e-6 at rtol = atol = 1e-10") {
@@ -272,6 +294,25 @@ TEST_CASE("adjoint gradient: a tape from another gradient method is refused") {
   Vector theta_bar = Vector::Zero(adjoint.parameters->size());
   CHECK_THROWS_WITH_AS(adjoint.flow->backward(tape.get(), x, z, z, logdet, x_bar, theta_bar),
                        doctest::Contains("another gradient method"), NotSupported);
+}
+
+TEST_CASE("adjoint gradient: parameters outside the flow's block are refused, not dropped") {
+  SharedFieldContext context(registry());
+  Params params = ffjord_params(registry(), linear_params("flow.vector_field"), tsit5_adaptive(registry(), 1e-8),
+                                trace_params(registry(), "exact"));
+  params.set("gradient", Value{std::string("adjoint")});
+  const auto flow = std::dynamic_pointer_cast<Bijection>(context.create_component("Bijection", params));
+  REQUIRE(flow != nullptr);
+  const Matrix x = random_batch(1, 3, 15);
+  Matrix z(1, 3);
+  Vector logdet(3);
+  std::unique_ptr<Tape> tape;
+  Rng noise(1);
+  flow->forward(x, z, logdet, noise, &tape);
+  Matrix x_bar(1, 3);
+  Vector theta_bar = Vector::Zero(context.parameters().size());
+  CHECK_THROWS_WITH_AS(flow->backward(tape.get(), x, z, Matrix::Ones(1, 3), Vector::Ones(3), x_bar, theta_bar),
+                       doctest::Contains("outside its block"), NotSupported);
 }
 
 }  // namespace liouville::ffjord_test
