@@ -47,7 +47,8 @@ SolveStats AdjointGradient::backward(const ODESolver& solver, const OdeSystem& s
   Vector state(adjoint.rows());
   adjoint.pack(kept->y1, y_bar, state);
   IntegrateOptions options;
-  options.controlled_rows = adjoint.controlled_rows(seminorm_);
+  options.norm_group_ends = adjoint.norm_group_ends(seminorm_);
+  options.controlled_rows = options.norm_group_ends.back();
   options.reverse_pass = true;
   SolveStats stats;
   try {

@@ -27,6 +27,12 @@ AdjointSystem::AdjointSystem(const OdeSystem& forward, Index batch, Index contro
                     std::to_string(model_parameters) + " values");
 }
 
+std::vector<Index> AdjointSystem::norm_group_ends(bool seminorm) const {
+  std::vector<Index> ends{controlled_ * batch_, 2 * controlled_ * batch_};
+  if (!seminorm && parameters_.size > 0) ends.push_back(2 * controlled_ * batch_ + parameters_.size);
+  return ends;
+}
+
 void AdjointSystem::gather(const Scalar* state, Offsets at, Matrix& out) const {
   out.topRows(controlled_) = Eigen::Map<const Matrix>(state + at.controlled, controlled_, batch_);
   out.bottomRows(rows_ - controlled_) = Eigen::Map<const Matrix>(state + at.passive, rows_ - controlled_, batch_);

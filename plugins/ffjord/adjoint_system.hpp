@@ -23,11 +23,16 @@
 // y_c and a_c are the first C rows (the controlled rows of the forward solve) of
 // every sample of y and a (C x batch, column-major); a_theta holds the P
 // parameters of the system's ParameterBlock; y_p and a_p are the remaining
-// passive rows (for a CNF l and a_l). Step control then covers a prefix:
-// y_c, a_c and a_theta, or with a seminorm (Kidger, Chen and Lyons 2021, "Hey,
-// that's not an ODE") only y_c and a_c. The passive rows stay out of control, as
-// in the forward solve.
+// passive rows (for a CNF l and a_l). Step control covers a prefix: y_c, a_c
+// and a_theta, or with a seminorm (Kidger, Chen and Lyons 2021, "Hey, that's not
+// an ODE") only y_c and a_c. The passive rows stay out of control, as in the
+// forward solve. The error norm is the largest of the groups' RMS norms (a mixed
+// norm, as in torchdiffeq): a flat RMS over all of them would let the P entries
+// of a_theta dilute the control of z and a_z when P >> C x batch, and then
+// dropping a_theta would take more steps, not fewer.
 #pragma once
+
+#include <vector>
 
 #include "liouville/core/ode_system.hpp"
 #include "solve_gradient.hpp"
@@ -44,10 +49,9 @@ class AdjointSystem final : public OdeSystem {
 
   Index rows() const override { return 2 * rows_ * batch_ + parameters_.size; }
 
-  // The length of the prefix that enters the error norm.
-  Index controlled_rows(bool seminorm) const {
-    return 2 * controlled_ * batch_ + (seminorm ? 0 : parameters_.size);
-  }
+  // The error norm's groups (IntegrateOptions::norm_group_ends): y_c, a_c and,
+  // unless `seminorm`, a_theta, each with its own RMS norm.
+  std::vector<Index> norm_group_ends(bool seminorm) const;
 
   // state = [y, a, a_theta = 0] from y and a (rows x batch each).
   void pack(ConstMatrixRef y, ConstMatrixRef a, VectorRef state) const;
