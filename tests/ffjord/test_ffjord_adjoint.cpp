@@ -196,7 +196,7 @@ TEST_CASE("adjoint gradient: conformance and finite differences at rtol = atol =
 }
 
 TEST_CASE("seminorm: fewer backward steps, the same gradient to the tolerance") {
-  // The 1-D seed's architecture over tspan [0, 10] at the default tolerances.
+  // The 1-D seed's mlp size (with a time input) over tspan [0, 10] at the default tolerances.
   FlowSpec spec;
   spec.tspan = {0.0, 10.0};
   spec.tolerance = 1e-6;
