@@ -37,6 +37,11 @@ std::string solver_message(SolverFailure failure, Scalar t, Scalar h, long step,
 }  // namespace
 
 SolverError::SolverError(SolverFailure failure, Scalar t, Scalar h, long step, const std::string& detail)
-    : Error(solver_message(failure, t, h, step, detail)), failure_(failure), t_(t), h_(h), step_(step) {}
+    : Error(solver_message(failure, t, h, step, detail)),
+      failure_(failure),
+      t_(t),
+      h_(h),
+      step_(step),
+      detail_(detail) {}
 
 }  // namespace liouville

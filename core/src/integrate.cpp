@@ -64,17 +64,26 @@ std::string non_finite_detail(const std::string& what, const Location& at, const
   return out.str();
 }
 
-// Scaled RMS norm over the controlled rows (Hairer, Norsett and Wanner I, II.4, (4.10)-(4.11)):
-// sqrt(mean((v / (atol + rtol max(|y0|, |y1|)))^2)). All rows are one flat pass.
+// Scaled RMS norm (Hairer, Norsett and Wanner I, II.4, (4.10)-(4.11)) of each group of
+// controlled rows, sqrt(mean((v / (atol + rtol max(|y0|, |y1|)))^2)), and the largest
+// of them. `group_ends` are the groups' last rows + 1; each group is one flat pass.
 template <class V, class A, class B>
-Scalar scaled_norm(const StepControl& control, Index controlled_rows, const Eigen::MatrixBase<V>& v,
+Scalar scaled_norm(const StepControl& control, const std::vector<Index>& group_ends, const Eigen::MatrixBase<V>& v,
                    const Eigen::MatrixBase<A>& y0, const Eigen::MatrixBase<B>& y1) {
   auto rms = [&](const auto& v, const auto& y0, const auto& y1) {
     return std::sqrt(
         (v.array() / (control.atol + control.rtol * y0.array().abs().max(y1.array().abs()))).square().mean());
   };
-  if (controlled_rows == v.rows()) return rms(v.derived(), y0.derived(), y1.derived());
-  return rms(v.topRows(controlled_rows), y0.topRows(controlled_rows), y1.topRows(controlled_rows));
+  if (group_ends.size() == 1 && group_ends.front() == v.rows())
+    return rms(v.derived(), y0.derived(), y1.derived());
+  Scalar norm = 0;
+  Index start = 0;
+  for (const Index end : group_ends) {
+    const Index n = end - start;
+    norm = std::max(norm, rms(v.middleRows(start, n), y0.middleRows(start, n), y1.middleRows(start, n)));
+    start = end;
+  }
+  return norm;
 }
 
 // The state and work buffers of one solve (plain matrices, so whole batches are
@@ -158,7 +167,7 @@ void integrate_fixed(const ODESolver& solver, Stepper& stepper, Scalar t0, Scala
 // Starting step size (Hairer, Norsett and Wanner I, II.4, "Starting Step Size"); leaves F(t0, y0)
 // in stage 0 and uses y1/error as work space. Two function evaluations.
 Scalar initial_step(const ODESolver& solver, const OdeSystem& system, Stepper& stepper, Scalar t0, Scalar t1,
-                    Index controlled_rows) {
+                    const std::vector<Index>& group_ends) {
   const StepControl& control = solver.control();
   const Matrix& y = stepper.y();
   const Scalar direction = t1 > t0 ? 1 : -1;
@@ -169,8 +178,8 @@ Scalar initial_step(const ODESolver& solver, const OdeSystem& system, Stepper& s
                       non_finite_detail("the vector field F(t0, y0) at the initial state", *at, f0));
   stepper.mark_first_stage_ready();
 
-  const Scalar d0 = scaled_norm(control, controlled_rows, y, y, y);
-  const Scalar d1 = scaled_norm(control, controlled_rows, f0, y, y);
+  const Scalar d0 = scaled_norm(control, group_ends, y, y, y);
+  const Scalar d1 = scaled_norm(control, group_ends, f0, y, y);
   Scalar h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
   h0 = std::min(h0, std::abs(t1 - t0));
   Matrix& y_probe = stepper.y1();
@@ -178,7 +187,7 @@ Scalar initial_step(const ODESolver& solver, const OdeSystem& system, Stepper& s
   y_probe = y + (direction * h0) * f0;
   system.rhs(t0 + direction * h0, y_probe, f1);
   f1 -= f0;
-  const Scalar d2 = scaled_norm(control, controlled_rows, f1, y, y) / h0;
+  const Scalar d2 = scaled_norm(control, group_ends, f1, y, y) / h0;
   const Scalar d = std::max(d1, d2);
   const Scalar h1 = d <= 1e-15 ? std::max(1e-6, 1e-3 * h0) : std::pow(0.01 / d, 1.0 / (solver.order() + 1));
   const Scalar h = std::min(100 * h0, h1);
@@ -186,7 +195,7 @@ Scalar initial_step(const ODESolver& solver, const OdeSystem& system, Stepper& s
 }
 
 void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Stepper& stepper, Scalar t0, Scalar t1,
-                        Index controlled_rows) {
+                        const std::vector<Index>& group_ends) {
   const StepControl& control = solver.control();
   const Scalar span = t1 - t0;
   const Scalar h_min = control.dt_min * std::abs(span);
@@ -197,8 +206,8 @@ void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Steppe
   const Scalar alpha = 0.7 / k;
   const Scalar beta = 0.4 / k;
 
-  Scalar h = control.dt > 0 ? std::copysign(control.dt, span)
-                            : initial_step(solver, system, stepper, t0, t1, controlled_rows);
+  Scalar h =
+      control.dt > 0 ? std::copysign(control.dt, span) : initial_step(solver, system, stepper, t0, t1, group_ends);
   Scalar t = t0;
   Scalar previous_error = 1;
   bool previous_rejected = false;
@@ -215,8 +224,7 @@ void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Steppe
 
     stepper.attempt(t, h);
     const bool finite = stepper.y1().allFinite() && stepper.error().allFinite();
-    const Scalar error =
-        finite ? scaled_norm(control, controlled_rows, stepper.error(), stepper.y(), stepper.y1()) : 0;
+    const Scalar error = finite ? scaled_norm(control, group_ends, stepper.error(), stepper.y(), stepper.y1()) : 0;
     Scalar factor;
     if (finite && error <= 1) {
       stepper.accept(t, h);
@@ -257,10 +265,16 @@ void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Steppe
 }
 
 // Adds a solve's work to the process-wide totals, also when it fails.
-class ForwardTotal {
+class SolveTotal {
  public:
-  ForwardTotal(const CountingSystem& counted, Stepper& stepper) : counted_(counted), stepper_(stepper) {}
-  ~ForwardTotal() { add_forward_solve(result()); }
+  SolveTotal(const CountingSystem& counted, Stepper& stepper, bool reverse_pass)
+      : counted_(counted), stepper_(stepper), reverse_pass_(reverse_pass) {}
+  ~SolveTotal() {
+    if (reverse_pass_)
+      add_backward_solve(result());
+    else
+      add_forward_solve(result());
+  }
   SolveStats result() const {
     SolveStats stats = stepper_.stats();
     stats.function_evaluations = counted_.calls();
@@ -270,6 +284,7 @@ class ForwardTotal {
  private:
   const CountingSystem& counted_;
   Stepper& stepper_;
+  bool reverse_pass_;
 };
 
 }  // namespace
@@ -296,6 +311,18 @@ SolveStats integrate(const ODESolver& solver, const OdeSystem& system, Scalar t0
         << "]";
     throw ConfigError(out.str());
   }
+  std::vector<Index> group_ends = options.norm_group_ends;
+  if (group_ends.empty()) group_ends.push_back(controlled_rows);
+  for (std::size_t g = 0; g < group_ends.size(); ++g) {
+    const Index start = g == 0 ? 0 : group_ends[g - 1];
+    const bool last = g + 1 == group_ends.size();
+    if (group_ends[g] <= start || (last && group_ends[g] != controlled_rows)) {
+      std::ostringstream out;
+      out << "integrate: norm_group_ends must increase from above 0 to controlled_rows = " << controlled_rows
+          << "; entry " << g << " is " << group_ends[g];
+      throw ConfigError(out.str());
+    }
+  }
   const StepControl& control = solver.control();
   if (control.adaptive && solver.error_order() == 0)
     throw ConfigError("integrate: adaptive stepping needs a solver with an embedded error estimate");
@@ -306,9 +333,9 @@ SolveStats integrate(const ODESolver& solver, const OdeSystem& system, Scalar t0
 
   const CountingSystem counted(system);
   Stepper stepper(solver, counted, y, record);
-  const ForwardTotal total(counted, stepper);
+  const SolveTotal total(counted, stepper, options.reverse_pass);
   if (control.adaptive)
-    integrate_adaptive(solver, counted, stepper, t0, t1, controlled_rows);
+    integrate_adaptive(solver, counted, stepper, t0, t1, group_ends);
   else
     integrate_fixed(solver, stepper, t0, t1);
   y = stepper.y();  // a failed solve leaves y as it was

@@ -10,7 +10,8 @@
 // A stochastic trace estimator draws its probes once per solve.
 //
 // backward: the cotangent of y(t1) is [z_bar; logdet_bar^T]; the gradient method
-// carries it back to y(t0) and x_bar is its top rows.
+// (solve_gradient.hpp: discrete or adjoint) carries it back to y(t0) and x_bar is
+// its top rows.
 #include <liouville/plugin.hpp>
 #include <memory>
 #include <optional>
@@ -47,13 +48,23 @@ class Ffjord final : public Bijection {
     schema.component("vector_field", VectorField::kInterface).required().doc("The dynamics f(t, z).");
     schema.component("solver", ODESolver::kInterface).default_value("tsit5").doc("ODE solver and step control.");
     schema.component("trace", TraceEstimator::kInterface).default_value("exact").doc("Estimator of tr(df/dz).");
-    schema.choice("gradient", {"discrete"})
+    schema.choice("gradient", {"discrete", "adjoint"})
         .default_value("discrete")
-        .doc("Reverse pass: discrete backpropagation through the accepted steps.");
+        .doc(
+            "Reverse pass: discrete backpropagation through the accepted steps (memory grows with the steps), "
+            "or the adjoint ODE solved backwards (constant memory, accurate to the solver's tolerance).");
+    schema.boolean("seminorm")
+        .default_value(false)
+        .doc("gradient: adjoint only: leave the parameter adjoint out of the backward solve's step control.");
     schema.check([](const Params& params) -> std::optional<std::string> {
       const auto& tspan = params.get_real_list("tspan");
       if (tspan.size() == 2 && tspan[0] == tspan[1])
         return "tspan: t0 and t1 are both " + std::to_string(tspan[0]) + "; the interval must not be empty";
+      return std::nullopt;
+    });
+    schema.check([](const Params& params) -> std::optional<std::string> {
+      if (params.get_bool("seminorm") && params.get_string("gradient") != "adjoint")
+        return "seminorm: true applies to the adjoint's backward solve; set gradient: adjoint or drop it";
       return std::nullopt;
     });
   }
@@ -63,10 +74,13 @@ class Ffjord final : public Bijection {
         dim_(context.dim()),
         t0_(params.get_real_list("tspan").at(0)),
         t1_(params.get_real_list("tspan").at(1)),
+        parameters_begin_(context.parameters().size()),
         field_(context.create<VectorField>(params, "vector_field")),
         solver_(context.create<ODESolver>(params, "solver")),
         trace_(context.create<TraceEstimator>(params, "trace")),
-        gradient_(make_solve_gradient(params.get_string("gradient"))) {
+        gradient_(make_solve_gradient(params.get_string("gradient"),
+                                      {parameters_begin_, context.parameters().size() - parameters_begin_},
+                                      params.get_bool("seminorm"))) {
     if (field_->dim() != dim_)
       throw ConfigError(path_ + ".vector_field: dimension " + std::to_string(field_->dim()) +
                         " does not match the flow's dimension " + std::to_string(dim_));
@@ -150,6 +164,7 @@ class Ffjord final : public Bijection {
   Index dim_;
   Scalar t0_;
   Scalar t1_;
+  Index parameters_begin_;  // the children's parameters follow it, contiguous
   std::shared_ptr<VectorField> field_;
   std::shared_ptr<ODESolver> solver_;
   std::shared_ptr<TraceEstimator> trace_;

@@ -2,6 +2,9 @@
 // forward solve so that gradient methods can be added without touching it.
 //   discrete: backpropagate through the accepted steps of the forward solve, the
 //             exact gradient of the computed solution (memory grows with steps).
+//   adjoint:  solve the adjoint ODE backwards from t1 to t0 (Chen et al. 2018),
+//             keeping only y(t1): memory independent of the number of steps, a
+//             gradient accurate to the solver's tolerance.
 #pragma once
 
 #include <memory>
@@ -10,6 +13,13 @@
 #include "liouville/core/integrate.hpp"
 
 namespace liouville {
+
+// The block [offset, offset + size) of the model's flat parameter vector that a
+// solve's system depends on (a vector field's slices are allocated together).
+struct ParameterBlock {
+  Index offset = 0;
+  Index size = 0;
+};
 
 // What a recording solve kept for its reverse pass.
 class SolveRecord {
@@ -32,7 +42,9 @@ class SolveGradient {
                               MatrixRef y_bar, VectorRef theta_bar) const = 0;
 };
 
-// The method named by Ffjord's `gradient` choice.
-std::unique_ptr<SolveGradient> make_solve_gradient(std::string_view method);
+// The method named by Ffjord's `gradient` choice. `parameters` and `seminorm`
+// are used by the adjoint only.
+std::unique_ptr<SolveGradient> make_solve_gradient(std::string_view method, ParameterBlock parameters,
+                                                   bool seminorm);
 
 }  // namespace liouville

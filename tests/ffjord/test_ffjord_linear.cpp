@@ -139,7 +139,7 @@ TEST_CASE("ffjord with Hutchinson probes: fixed within a solve, drawn from the g
 TEST_CASE("ffjord rejects bad configurations and inputs") {
   SUBCASE("tspan must not be empty") {
     const auto& checks = registry().find("Bijection", "ffjord")->schema.checks();
-    REQUIRE(checks.size() == 1);
+    REQUIRE(checks.size() == 2);
     Params params = ffjord_params(registry(), linear_params("flow.vector_field"), tsit5_fixed(registry(), 0.1),
                                   trace_params(registry(), "exact"), {0.5, 0.5});
     const auto message = checks.front()(params);
@@ -147,6 +147,18 @@ TEST_CASE("ffjord rejects bad configurations and inputs") {
     CHECK(message->find("tspan") != std::string::npos);
     params.set("tspan", Value{std::vector<double>{0.5, 0.25}});
     CHECK_FALSE(checks.front()(params).has_value());
+  }
+  SUBCASE("seminorm needs the adjoint gradient") {
+    const auto& checks = registry().find("Bijection", "ffjord")->schema.checks();
+    REQUIRE(checks.size() == 2);
+    Params params = ffjord_params(registry(), linear_params("flow.vector_field"), tsit5_fixed(registry(), 0.1),
+                                  trace_params(registry(), "exact"));
+    params.set("seminorm", Value{true});
+    const auto message = checks.back()(params);
+    REQUIRE(message.has_value());
+    CHECK(message->find("gradient: adjoint") != std::string::npos);
+    params.set("gradient", Value{std::string("adjoint")});
+    CHECK_FALSE(checks.back()(params).has_value());
   }
   SUBCASE("the vector field's dimension must match the flow's") {
     TestContext context(registry(), 3);

@@ -1,6 +1,7 @@
 // The gradient of the whole training loss of the FFJORD 1-D seed pipeline (the
 // config a user runs: normal data, standard normal base, ffjord with mlp, tsit5
-// and the exact trace), with discrete gradients, against finite differences.
+// and the exact trace), with discrete and adjoint gradients, against finite
+// differences.
 #include <doctest/doctest.h>
 
 #include "experiment.hpp"
@@ -44,4 +45,11 @@ TEST_CASE("the NLL gradient of the seed pipeline matches finite differences (fix
 
 TEST_CASE("the NLL gradient of the seed pipeline matches finite differences (adaptive tsit5, tight tolerance)") {
   check_nll_gradient({"model.flow[0].solver.rtol=1e-12", "model.flow[0].solver.atol=1e-12"}, 1e-6);
+}
+
+TEST_CASE(
+    "the NLL gradient of the seed pipeline matches finite differences (gradient: adjoint, tight tolerance)") {
+  check_nll_gradient(
+      {"model.flow[0].gradient=adjoint", "model.flow[0].solver.rtol=1e-12", "model.flow[0].solver.atol=1e-12"},
+      1e-6);
 }

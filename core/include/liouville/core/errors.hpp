@@ -68,12 +68,14 @@ class SolverError : public Error {
   Scalar t() const { return t_; }
   Scalar h() const { return h_; }
   long step() const { return step_; }
+  const std::string& detail() const { return detail_; }  // what() without the common prefix
 
  private:
   SolverFailure failure_;
   Scalar t_;
   Scalar h_;
   long step_;
+  std::string detail_;
 };
 
 }  // namespace liouville

@@ -32,6 +32,15 @@ struct IntegrateOptions {
   // Rows [0, controlled_rows) enter the error norm; the rest (log-density,
   // regularizers) are left out of step control. -1 means all rows.
   Index controlled_rows = -1;
+  // Optional groups of the controlled rows: consecutive row ranges ending at these
+  // rows (increasing, the last one controlled_rows). The error norm is then the
+  // largest of the groups' scaled RMS norms (a mixed norm, as torchdiffeq uses for
+  // adjoints), so a large group cannot dilute the control of a small one. Empty:
+  // one group.
+  std::vector<Index> norm_group_ends;
+  // A solve that is the reverse pass of another (a continuous adjoint): its
+  // statistics go to the backward totals of solve_counters.hpp.
+  bool reverse_pass = false;
 };
 
 // Integrates y from t0 to t1 in place. Throws SolverError on step-size underflow,

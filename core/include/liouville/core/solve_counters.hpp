@@ -1,6 +1,7 @@
 // Process-wide totals of ODE work, for progress lines and benchmarks: every
-// integrate() adds its statistics to the forward total and every
-// integrate_backward() to the backward total. Thread-safe.
+// integrate() adds its statistics to the forward total, and every
+// integrate_backward() or integrate() with options.reverse_pass (an adjoint
+// solve) to the backward total. Thread-safe.
 #pragma once
 
 #include "liouville/core/integrate.hpp"
