@@ -73,17 +73,6 @@ std::string tolerance_keys(Scalar rtol, Scalar atol) {
 
 bool has_embedded_pair(const ExplicitRungeKutta& solver) { return solver.error_order() > 0; }
 
-// The tableau with b_hat = b - e as its propagated weights, no estimate of its own.
-ButcherTableau embedded_method(const ButcherTableau& pair) {
-  ButcherTableau embedded = pair;
-  embedded.b = pair.b - pair.e;
-  embedded.e.resize(0);
-  embedded.order = pair.error_order;
-  embedded.error_order = 0;
-  embedded.first_same_as_last = false;
-  return embedded;
-}
-
 OrderResult measured_order(const FixedStepSolverFactory& make, const ExactProblem& problem, int order) {
   return empirical_order(make, problem, asymptotic_step_sizes(order), 1e-14);
 }

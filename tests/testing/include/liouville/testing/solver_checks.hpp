@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "liouville/core/butcher_tableau.hpp"
 #include "liouville/core/integrate.hpp"
 #include "liouville/core/ode_solver.hpp"
 #include "liouville/core/rng.hpp"
@@ -226,6 +227,18 @@ inline OrderResult empirical_order(const FixedStepSolverFactory& make_solver, co
   }
   result.order = n >= 2 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : std::nan("");
   return result;
+}
+
+// The embedded method of a pair as a method of its own: b_hat = b - e
+// propagated, with no error estimate.
+inline ButcherTableau embedded_method(const ButcherTableau& pair) {
+  ButcherTableau embedded = pair;
+  embedded.b = pair.b - pair.e;
+  embedded.e.resize(0);
+  embedded.order = pair.error_order;
+  embedded.error_order = 0;
+  embedded.first_same_as_last = false;
+  return embedded;
 }
 
 // Fixed step sizes 1/n for n = n0, 5 n0/4, ..., 2 n0 (whole steps over the
