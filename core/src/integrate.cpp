@@ -106,8 +106,10 @@ class Stepper {
   Matrix& error() { return error_; }
   auto first_stage() { return stages_.leftCols(batch_); }
   long attempts() const { return stats_.accepted_steps + stats_.rejected_steps; }
-  // For first-same-as-last methods stage 0 keeps F(t, y) until the state moves.
-  void mark_first_stage_ready() { first_stage_ready_ = solver_.first_same_as_last(); }
+  // Stage 0 holds F(t, y) once an attempt (or the starting-step estimate) has
+  // computed it, and keeps it through rejected attempts, since y does not move.
+  // After an accepted step a first-same-as-last method's last stage takes its place.
+  void mark_first_stage_ready() { first_stage_ready_ = true; }
 
   void attempt(Scalar t, Scalar h) {
     solver_.step(system_, t, h, y_, stages_, first_stage_ready_, y1_, error_);

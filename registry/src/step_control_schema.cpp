@@ -4,9 +4,24 @@
 #include <string>
 
 namespace liouville {
+namespace {
 
-void declare_step_control(Schema& schema) {
-  const StepControl defaults;
+void declare_fixed_only(Schema& schema, const StepControl& defaults) {
+  schema.boolean("adaptive")
+      .default_value(false)
+      .doc("Must be false: without an embedded error estimate the method takes fixed steps only.");
+  schema.real("dt").required().greater_than(0).doc("Fixed step size.");
+  schema.integer("max_steps").default_value(defaults.max_steps).min(1).doc("Most steps one solve may take.");
+  schema.check([](const Params& params) -> std::optional<std::string> {
+    if (params.get_bool("adaptive"))
+      return params.type() +
+             " has no embedded error estimate, so it takes fixed steps only: use adaptive: false with a "
+             "step size dt, or a method with an embedded error estimate";
+    return std::nullopt;
+  });
+}
+
+void declare_adaptive_or_fixed(Schema& schema, const StepControl& defaults) {
   schema.boolean("adaptive")
       .default_value(defaults.adaptive)
       .doc("Adaptive step size (PI controller); false = fixed steps.");
@@ -31,14 +46,24 @@ void declare_step_control(Schema& schema) {
   });
 }
 
+}  // namespace
+
+void declare_step_control(Schema& schema, StepSizing sizing) {
+  const StepControl defaults;
+  if (sizing == StepSizing::kFixedOnly)
+    declare_fixed_only(schema, defaults);
+  else
+    declare_adaptive_or_fixed(schema, defaults);
+}
+
 StepControl read_step_control(const Params& params) {
   StepControl control;
   control.adaptive = params.get_bool("adaptive");
   control.dt = params.get_real("dt");
-  control.rtol = params.get_real("rtol");
-  control.atol = params.get_real("atol");
-  control.dt_min = params.get_real("dt_min");
   control.max_steps = params.get_int("max_steps");
+  if (params.has("rtol")) control.rtol = params.get_real("rtol");
+  if (params.has("atol")) control.atol = params.get_real("atol");
+  if (params.has("dt_min")) control.dt_min = params.get_real("dt_min");
   return control;
 }
 

@@ -149,8 +149,9 @@ TEST_CASE("RK4 and Heun-Euler converge at their orders") {
   }
 }
 
-// Without FSAL nothing is reused: 2 evaluations for the starting step, then
-// every attempt evaluates both stages.
+// Without FSAL, stage 0 = F(t, y) still comes from the starting-step estimate (2
+// evaluations) and is kept through rejected attempts; it is evaluated anew after
+// each accepted step but the last. Every attempt evaluates stage 1.
 TEST_CASE("adaptive stepping works with a non-FSAL pair") {
   const ExplicitRungeKutta solver(heun_euler_tableau(), tolerances(1e-6, 1e-6));
   const NonlinearRotation rotation;
@@ -158,7 +159,8 @@ TEST_CASE("adaptive stepping works with a non-FSAL pair") {
   Matrix y = rotation.initial_state();
   const SolveStats stats = integrate(solver, system, rotation.t0(), rotation.t1(), y, {}, nullptr);
   CHECK(stats.function_evaluations == system.forward);
-  CHECK(stats.function_evaluations == 2 + 2 * (stats.accepted_steps + stats.rejected_steps));
+  CHECK(stats.function_evaluations ==
+        2 + (stats.accepted_steps + stats.rejected_steps) + (stats.accepted_steps - 1));
   CHECK(stats.accepted_steps > 50);
   CHECK((y - rotation.solution(rotation.t1())).cwiseAbs().maxCoeff() < 1e-3);
 }

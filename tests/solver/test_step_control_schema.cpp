@@ -1,4 +1,5 @@
-// The step-control parameters every solver plugin declares.
+// The step-control parameters solver plugins declare: the full set for methods
+// with an embedded error estimate, fixed steps only for the others.
 #include <doctest/doctest.h>
 
 #include "liouville/registry/step_control_schema.hpp"
@@ -68,6 +69,36 @@ TEST_CASE("read_step_control reads every field") {
   CHECK(control.atol == 1e-7);
   CHECK(control.dt_min == 1e-9);
   CHECK(control.max_steps == 123);
+}
+
+TEST_CASE("fixed-only step control: a required dt, no tolerances, adaptive only as false") {
+  Schema schema;
+  declare_step_control(schema, StepSizing::kFixedOnly);
+  CHECK(schema.entries().size() == 3);
+  for (const char* absent : {"rtol", "atol", "dt_min"}) CHECK(schema.find(absent) == nullptr);
+  REQUIRE(schema.find("dt") != nullptr);
+  CHECK(schema.find("dt")->is_required());
+  CHECK(!schema.find("dt")->lower_inclusive());
+  CHECK(*schema.find("adaptive")->default_value() == Value{false});
+  CHECK(*schema.find("max_steps")->default_value() == Value{StepControl{}.max_steps});
+
+  REQUIRE(schema.checks().size() == 1);
+  Params params("model.flow[0].solver", "rk4");
+  params.set("adaptive", Value{false});
+  params.set("dt", Value{0.05});
+  params.set("max_steps", Value{77L});
+  CHECK(!schema.checks().front()(params).has_value());
+  const StepControl control = read_step_control(params);
+  CHECK(!control.adaptive);
+  CHECK(control.dt == 0.05);
+  CHECK(control.max_steps == 77);
+  CHECK(control.rtol == StepControl{}.rtol);  // unused without adaptive steps, left at its default
+
+  params.set("adaptive", Value{true});
+  const auto message = schema.checks().front()(params);
+  REQUIRE(message.has_value());
+  CHECK(message->find("rk4 has no embedded error estimate") != std::string::npos);
+  CHECK(message->find("fixed steps only") != std::string::npos);
 }
 
 }  // namespace

@@ -7,40 +7,12 @@
 #include <vector>
 
 #include "liouville/core/integrate.hpp"
+#include "liouville/testing/order_conditions.hpp"
 #include "liouville/testing/solver_checks.hpp"
 #include "solver_fixtures.hpp"
 
 namespace liouville::testing {
 namespace {
-
-// Residuals sum_i w_i Phi_i(tree) - 1/gamma(tree) of the 17 rooted trees of
-// order <= 5 (Hairer, Norsett and Wanner I, II.2, Table 2.2), grouped by order.
-std::vector<std::vector<double>> order_condition_residuals(const ButcherTableau& t, const Vector& w) {
-  const Matrix& a = t.a;
-  const Vector c = t.c;
-  const Vector c2 = c.array().square();
-  const Vector c3 = c.array().cube();
-  const Vector ac = a * c;
-  const Vector ac2 = a * c2;
-  const Vector aac = a * ac;
-  auto dot = [&](const Vector& phi) { return w.dot(phi); };
-  return {
-      {w.sum() - 1},
-      {dot(c) - 1.0 / 2},
-      {dot(c2) - 1.0 / 3, dot(ac) - 1.0 / 6},
-      {dot(c3) - 1.0 / 4, dot(c.cwiseProduct(ac)) - 1.0 / 8, dot(ac2) - 1.0 / 12, dot(aac) - 1.0 / 24},
-      {dot(c.array().pow(4).matrix()) - 1.0 / 5, dot(c2.cwiseProduct(ac)) - 1.0 / 10,
-       dot(c.cwiseProduct(ac2)) - 1.0 / 15, dot(c.cwiseProduct(aac)) - 1.0 / 30,
-       dot(ac.cwiseProduct(ac)) - 1.0 / 20, dot(a * c3) - 1.0 / 20, dot(a * c.cwiseProduct(ac)) - 1.0 / 40,
-       dot(a * ac2) - 1.0 / 60, dot(a * aac) - 1.0 / 120},
-  };
-}
-
-double max_abs(const std::vector<double>& values) {
-  double worst = 0;
-  for (const double v : values) worst = std::max(worst, std::abs(v));
-  return worst;
-}
 
 TEST_CASE("tsit5's tableau satisfies the order conditions of a 5(4) pair") {
   const auto solver = make_tsit5(StepControl{});
@@ -52,20 +24,18 @@ TEST_CASE("tsit5's tableau satisfies the order conditions of a 5(4) pair") {
 
   CHECK((t.a.rowwise().sum() - t.c).cwiseAbs().maxCoeff() < 1e-14);
   CHECK(std::abs(t.e.sum()) < 1e-15);
-  const auto high = order_condition_residuals(t, t.b);
-  REQUIRE(high.size() == 5);
+  const std::vector<double> high = order_condition_residuals(t.a, t.b, 5);
   for (std::size_t order = 0; order < 5; ++order) {
     CAPTURE(order + 1);
-    CHECK(high[order].size() == std::vector<std::size_t>{1, 1, 2, 4, 9}[order]);
-    CHECK(max_abs(high[order]) < 1e-13);
+    CHECK(high[order] < 1e-13);
   }
-  const auto low = order_condition_residuals(t, t.b - t.e);
+  const std::vector<double> low = order_condition_residuals(t.a, t.b - t.e, 5);
   for (std::size_t order = 0; order < 4; ++order) {
     CAPTURE(order + 1);
-    CHECK(max_abs(low[order]) < 1e-13);
+    CHECK(low[order] < 1e-13);
   }
   // The embedded method is of order 4 exactly, so the estimate is O(h^5) and not smaller.
-  CHECK(max_abs(low[4]) > 1e-4);
+  CHECK(low[4] > 1e-4);
 }
 
 // Tsitouras minimized the principal error coefficients: for y' = -y the

@@ -20,6 +20,7 @@
 //   TanhSystem        y' = tanh(W y + t b), parameters theta = (W column-major, b).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -27,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "liouville/core/butcher_tableau.hpp"
 #include "liouville/core/integrate.hpp"
 #include "liouville/core/ode_solver.hpp"
 #include "liouville/core/rng.hpp"
@@ -225,6 +227,31 @@ inline OrderResult empirical_order(const FixedStepSolverFactory& make_solver, co
   }
   result.order = n >= 2 ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : std::nan("");
   return result;
+}
+
+// The embedded method of a pair as a method of its own: b_hat = b - e
+// propagated, with no error estimate.
+inline ButcherTableau embedded_method(const ButcherTableau& pair) {
+  ButcherTableau embedded = pair;
+  embedded.b = pair.b - pair.e;
+  embedded.e.resize(0);
+  embedded.order = pair.error_order;
+  embedded.error_order = 0;
+  embedded.first_same_as_last = false;
+  return embedded;
+}
+
+// Fixed step sizes 1/n for n = n0, 5 n0/4, ..., 2 n0 (whole steps over the
+// reference problems' intervals), with n0 = 64 up to order 5, halved for each
+// order above. On NonlinearRotation every error then lies between ~1e-13 (the
+// round-off is ~1e-15) and ~1e-1, where the leading error term dominates; at
+// n0 = 16, dopri5's local slopes are still 5.6 and 5.2 (its O(h^6) terms are
+// large next to its optimized O(h^5) ones).
+inline std::vector<double> asymptotic_step_sizes(int order) {
+  const double n0 = std::pow(2.0, 6 - std::max(0, order - 5));
+  std::vector<double> dts;
+  for (const double fraction : {1.0, 1.25, 1.5, 1.75, 2.0}) dts.push_back(1 / (n0 * fraction));
+  return dts;
 }
 
 // Re-runs recorded steps (same t0, h, FSAL reuse as the driver) from `y0`: the
