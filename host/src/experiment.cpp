@@ -28,8 +28,9 @@ Experiment build_experiment(const Params& config, const Registry& registry) {
   const Params& model = config.child("model");
   auto base = context.create<Distribution>(model, "base");
   auto layers = context.create_list<Bijection>(model, "flow");
+  const ChainMemory memory = parse_chain_memory(model.get_string("memory"), model.path() + ".memory");
   std::shared_ptr<Bijection> flow =
-      layers.size() == 1 ? layers.front() : std::make_shared<Chain>(std::move(layers));
+      layers.size() == 1 ? layers.front() : std::make_shared<Chain>(std::move(layers), memory);
   experiment.model = std::make_unique<DensityModel>(std::move(base), std::move(flow));
 
   const Params& train = config.child("train");

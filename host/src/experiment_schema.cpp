@@ -27,6 +27,11 @@ Schema experiment_schema() {
       .required()
       .min_size(1)
       .doc("Bijections applied in order from data to base.");
+  model.choice("memory", {"store", "recompute"})
+      .default_value("store")
+      .doc(
+          "Reverse pass of a flow of several bijections: store every layer's input, or recompute each from "
+          "its output with the layer's inverse (memory flat in depth, one extra inverse and forward per layer).");
 
   Schema& train = schema.section("train", "Training: optimizer stages run in order.");
   train.integer("batch_size")

@@ -5,6 +5,7 @@
 //
 // each built through the registry at "<path>.steps[k].<layer>" and composed
 // with liouville::Chain, so logdet is the sum of the 3 K layer log-determinants.
+// `memory` is the chain's memory mode (store or recompute, see chain.hpp).
 // The coupling's `flip` alternates between steps, so every dimension is
 // transformed even when the learned 1x1 maps stay near a permutation.
 // Glow's multiscale architecture (squeeze and split, sec. 3.4) needs spatial
@@ -40,9 +41,14 @@ class Glow final : public Bijection {
         .doc("Coupling scale map: exp(r), exp(tanh(r)) or sigmoid(r + 2) (Glow).");
     schema.integer("levels").default_value(1).min(1).doc(
         "Multiscale levels; only 1 (squeeze and split need spatial data).");
+    schema.choice("memory", {"store", "recompute"})
+        .default_value("store")
+        .doc("Reverse pass: store every layer's input, or recompute it with the layer's inverse (see Chain).");
   }
 
-  Glow(const Params& params, BuildContext& context) : chain_(build_steps(params, context)) {}
+  Glow(const Params& params, BuildContext& context)
+      : chain_(build_steps(params, context),
+               parse_chain_memory(params.get_string("memory"), params.path() + ".memory")) {}
 
   Index dim() const override { return chain_.dim(); }
 
