@@ -9,8 +9,10 @@
 // `mask: half` conditions on the first ceil(d/2) dimensions, `alternating` on the
 // even ones; `flip` swaps a and b. The network's output layer starts at zero
 // (Glow), so the layer starts at the identity (exp, exp_tanh) or at a uniform
-// scale sigmoid(2) (sigmoid). backward recomputes the network from x: no tape.
+// scale sigmoid(2) (sigmoid). forward given a tape keeps the network's pass at x
+// for backward; without one, backward recomputes it from x.
 #include <liouville/plugin.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,37 +50,43 @@ class AffineCoupling final : public Bijection {
 
   Index dim() const override { return dim_; }
 
-  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>*) const override {
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
-    const Conditioned c = condition(x, nullptr);
+    std::unique_ptr<Conditioned> c = condition(x, tape != nullptr);
     z = x;
-    z(split_.b, Eigen::all) = x(split_.b, Eigen::all).array() * c.log_scale.array().exp() + c.shift.array();
-    logdet = c.log_scale.colwise().sum().transpose();
+    z(split_.b, Eigen::all) = x(split_.b, Eigen::all).array() * c->log_scale.array().exp() + c->shift.array();
+    logdet = c->log_scale.colwise().sum().transpose();
+    if (tape != nullptr) *tape = std::move(c);
   }
 
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
     check_shapes("inverse", z, x, logdet);
-    const Conditioned c = condition(z, nullptr);
+    const std::unique_ptr<Conditioned> c = condition(z, false);
     x = z;
-    x(split_.b, Eigen::all) = (z(split_.b, Eigen::all).array() - c.shift.array()) * (-c.log_scale.array()).exp();
-    logdet = -c.log_scale.colwise().sum().transpose();
+    x(split_.b, Eigen::all) = (z(split_.b, Eigen::all).array() - c->shift.array()) * (-c->log_scale.array()).exp();
+    logdet = -c->log_scale.colwise().sum().transpose();
   }
 
   // With S = exp(log_scale): x_bar_b = z_bar_b .* S,
   // r_bar = (z_bar_b .* x_b .* S + logdet_bar) .* log_scale'(r), t_bar = z_bar_b,
   // x_bar_a = z_bar_a + NN^T [r_bar; t_bar].
-  void backward(const Tape*, ConstMatrixRef x, ConstMatrixRef, ConstMatrixRef z_bar, ConstVectorRef logdet_bar,
-                MatrixRef x_bar, VectorRef theta_bar) const override {
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
     check_shapes("backward", x, x_bar, logdet_bar);
-    Matrix slope;
-    const Conditioned c = condition(x, &slope);
+    std::unique_ptr<Conditioned> recomputed;
+    const auto* kept = dynamic_cast<const Conditioned*>(tape);
+    if (kept == nullptr) recomputed = condition(x, true);
+    if (kept != nullptr && kept->input.cols() != x.cols())
+      throw DataError(path_ + ": affine_coupling backward of a batch of " + std::to_string(x.cols()) +
+                      " with the tape of a batch of " + std::to_string(kept->input.cols()));
+    const Conditioned& c = recomputed ? *recomputed : *kept;
     const Matrix zb_bar = z_bar(split_.b, Eigen::all);
     const Matrix scale = c.log_scale.array().exp();
     const Index nb = static_cast<Index>(split_.b.size());
     Matrix output_bar(2 * nb, x.cols());
     output_bar.topRows(nb) = ((zb_bar.array() * x(split_.b, Eigen::all).array() * scale.array()).rowwise() +
                               logdet_bar.transpose().array()) *
-                             slope.array();
+                             c.slope.array();
     output_bar.bottomRows(nb) = zb_bar;
     Matrix xa_bar(split_.a.size(), x.cols());
     network_.backward(c.input, c.outputs, output_bar, xa_bar, theta_bar);
@@ -120,21 +128,23 @@ class AffineCoupling final : public Bijection {
     return widths;
   }
 
-  // The conditioner's pass on the a-part of `in`.
-  struct Conditioned {
+  // The conditioner's pass on the a-part of `in`, with the scale map's slope
+  // when backward needs it; forward's tape.
+  struct Conditioned final : Tape {
     Matrix input;
     std::vector<Matrix> outputs;
     Matrix log_scale;
     Matrix shift;
+    Matrix slope;
   };
 
-  Conditioned condition(ConstMatrixRef in, Matrix* slope) const {
-    Conditioned c;
-    c.input = in(split_.a, Eigen::all);
-    network_.forward(c.input, c.outputs);
+  std::unique_ptr<Conditioned> condition(ConstMatrixRef in, bool with_slope) const {
+    auto c = std::make_unique<Conditioned>();
+    c->input = in(split_.a, Eigen::all);
+    network_.forward(c->input, c->outputs);
     const Index nb = static_cast<Index>(split_.b.size());
-    log_scale(scale_, c.outputs.back().topRows(nb), c.log_scale, slope);
-    c.shift = c.outputs.back().bottomRows(nb);
+    log_scale(scale_, c->outputs.back().topRows(nb), c->log_scale, with_slope ? &c->slope : nullptr);
+    c->shift = c->outputs.back().bottomRows(nb);
     return c;
   }
 
