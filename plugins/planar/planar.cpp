@@ -12,10 +12,12 @@
 // whose left side increases strictly; then x = z - u_hat h(a) and
 // logdet = -log(1 + c h'(a)).
 //
-// backward recomputes a from x, so forward records no tape.
+// forward given a tape keeps h(a), h'(a), h''(a) for backward; without one,
+// backward recomputes them from x.
 #include <algorithm>
 #include <cmath>
 #include <liouville/plugin.hpp>
+#include <memory>
 #include <string>
 
 #include "planar_activation.hpp"
@@ -75,6 +77,11 @@ Vector weighted_sum(ConstMatrixRef m, const planar::RowArray& h) {
   return out;
 }
 
+// What forward keeps for backward.
+struct ActivationTape final : Tape {
+  planar::Activated at;
+};
+
 }  // namespace
 
 class Planar final : public Bijection {
@@ -117,11 +124,15 @@ class Planar final : public Bijection {
   void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
     const Reparameterization p = reparameterize(u_.value(), w_.value());
-    const planar::Activated at = evaluate(x);
+    planar::Activated at = evaluate(x);
     z = x;
     add_rank_one(z, p.u_hat, at.h);
     logdet = at.determinant(p.one_plus_c).log().transpose().matrix();
-    if (tape != nullptr) tape->reset();
+    if (tape != nullptr) {
+      auto kept = std::make_unique<ActivationTape>();
+      kept->at = std::move(at);
+      *tape = std::move(kept);
+    }
   }
 
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
@@ -138,8 +149,8 @@ class Planar final : public Bijection {
   //   a_bar = h'(a) u_hat.z_bar + logdet_bar c h''(a) / D,   x_bar = z_bar + w a_bar,
   //   c_bar = sum logdet_bar h'(a) / D,   u_hat_bar = z_bar h(a)^T,   b_bar = sum a_bar,
   // then through u_hat = u + k w and c = m(t) with k(t, n), t = w.u, n = w.w.
-  void backward(const Tape*, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar, ConstVectorRef logdet_bar,
-                MatrixRef x_bar, VectorRef theta_bar) const override {
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
     check_shapes("backward", x, z, logdet_bar);
     if (z_bar.rows() != dim_ || z_bar.cols() != x.cols() || x_bar.rows() != dim_ || x_bar.cols() != x.cols())
       throw DataError(path_ + ": planar backward of a " + shape(x) + " batch with z_bar " + shape(z_bar) +
@@ -147,7 +158,13 @@ class Planar final : public Bijection {
     const Vector u = u_.value();
     const Vector w = w_.value();
     const Reparameterization p = reparameterize(u, w);
-    const planar::Activated at = evaluate(x);
+    const auto* kept = dynamic_cast<const ActivationTape*>(tape);
+    if (kept != nullptr && kept->at.h.size() != x.cols())
+      throw DataError(path_ + ": planar backward of a batch of " + std::to_string(x.cols()) +
+                      " with the tape of a batch of " + std::to_string(kept->at.h.size()));
+    planar::Activated recomputed;
+    if (kept == nullptr) recomputed = evaluate(x);
+    const planar::Activated& at = kept != nullptr ? kept->at : recomputed;
     const planar::RowArray q = logdet_bar.transpose().array() / at.determinant(p.one_plus_c);
     const planar::RowArray a_bar = at.d1 * project(p.u_hat, z_bar) + q * p.c() * at.d2;
     x_bar = z_bar;

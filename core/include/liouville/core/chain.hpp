@@ -12,7 +12,7 @@
 //               backward walks the layers in reverse, recomputes layer k's input
 //               from its output with layer k's inverse (layer 0's input is x),
 //               re-runs layer k's forward with a tape and the same noise if it
-//               records one (a CNF, an affine coupling; planar, actnorm and
+//               records one (a CNF, planar, affine_coupling; actnorm and
 //               conv1x1 record none), runs its backward and frees that tape
 //               before layer k-1.
 //               Memory is about one layer's worth whatever K is; the cost is one
