@@ -119,7 +119,13 @@ void Chain::backward_recomputed(const Tape* tape, ConstMatrixRef x, ConstMatrixR
     if (k > 0) {
       input.resize(output.rows(), output.cols());
       Rng inverse_noise = recomputed.noise[k];
-      layers_[k]->inverse(output, input, layer_logdet, inverse_noise);
+      try {
+        layers_[k]->inverse(output, input, layer_logdet, inverse_noise);
+      } catch (const NotSupported& error) {
+        throw NotSupported("chain (memory: recompute): layer " + std::to_string(k) +
+                           " cannot recompute its input without an inverse (" + error.what() +
+                           "); use memory: store");
+      }
     }
     const ConstMatrixRef layer_input = k > 0 ? ConstMatrixRef(input) : x;
     // A layer that records a tape runs forward again from the recomputed input,

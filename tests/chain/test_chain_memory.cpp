@@ -77,6 +77,28 @@ class NoisyShift final : public Bijection {
   ParameterSlice log_scale_;
 };
 
+// A layer whose inverse is not available: it forwards to `inner` otherwise.
+class WithoutInverse final : public Bijection {
+ public:
+  explicit WithoutInverse(std::shared_ptr<Bijection> inner) : inner_(std::move(inner)) {}
+
+  Index dim() const override { return inner_->dim(); }
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng& noise,
+               std::unique_ptr<Tape>* tape) const override {
+    inner_->forward(x, z, logdet, noise, tape);
+  }
+  void inverse(ConstMatrixRef, MatrixRef, VectorRef, Rng&) const override {
+    throw NotSupported("WithoutInverse has no inverse");
+  }
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
+    inner_->backward(tape, x, z, z_bar, logdet_bar, x_bar, theta_bar);
+  }
+
+ private:
+  std::shared_ptr<Bijection> inner_;
+};
+
 }  // namespace
 
 TEST_CASE("recompute gives the store mode's z, logdet, x_bar and theta_bar on a mixed chain") {
@@ -160,4 +182,25 @@ TEST_CASE("a chain refuses a tape from another memory mode and an unknown mode n
   CHECK(parse_chain_memory("recompute", "model.memory") == ChainMemory::kRecompute);
   CHECK_THROWS_WITH_AS(parse_chain_memory("lazy", "model.memory"),
                        "model.memory: unknown chain memory mode 'lazy'; expected store or recompute", ConfigError);
+}
+
+TEST_CASE("recompute needs an inverse for every layer but the first, and says so") {
+  const Index dim = 2;
+  ParameterStore store;
+  auto layers = build_layers("[{type: planar}, {type: planar}]", dim, store);
+  const Matrix x = normal_matrix(dim, 3, 1);
+  const Matrix z_bar = normal_matrix(dim, 3, 2);
+  const Vector logdet_bar = normal_matrix(3, 1, 3);
+  const ReverseResult stored =
+      reverse(Chain(layers, ChainMemory::kStore), store.size(), x, z_bar, logdet_bar, Rng(4));
+
+  const Chain first_without({std::make_shared<WithoutInverse>(layers[0]), layers[1]}, ChainMemory::kRecompute);
+  const ReverseResult recomputed = reverse(first_without, store.size(), x, z_bar, logdet_bar, Rng(4));
+  CHECK((stored.theta_bar - recomputed.theta_bar).cwiseAbs().maxCoeff() <= 1e-12);
+
+  const Chain second_without({layers[0], std::make_shared<WithoutInverse>(layers[1])}, ChainMemory::kRecompute);
+  CHECK_THROWS_WITH_AS(reverse(second_without, store.size(), x, z_bar, logdet_bar, Rng(4)),
+                       "chain (memory: recompute): layer 1 cannot recompute its input without an inverse "
+                       "(WithoutInverse has no inverse); use memory: store",
+                       NotSupported);
 }
