@@ -92,8 +92,9 @@ Experiment build_experiment(const Params& config, const Registry& registry,
     layers.push_back(std::const_pointer_cast<Standardization>(experiment.standardization));
   }
   for (auto& layer : context.create_list<Bijection>(model, "flow")) layers.push_back(std::move(layer));
+  const ChainMemory memory = parse_chain_memory(model.get_string("memory"), model.path() + ".memory");
   std::shared_ptr<Bijection> flow =
-      layers.size() == 1 ? layers.front() : std::make_shared<Chain>(std::move(layers));
+      layers.size() == 1 ? layers.front() : std::make_shared<Chain>(std::move(layers), memory);
   experiment.model = std::make_unique<DensityModel>(std::move(base), std::move(flow));
 
   const Index batch_size = train.get_int("batch_size");

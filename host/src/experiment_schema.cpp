@@ -89,6 +89,11 @@ Schema experiment_schema() {
           "Standardize the data by a fixed affine map fitted once on the training set (mean and standard "
           "deviation per coordinate), stored with the parameters; densities stay in data units, the map's "
           "log-determinant counted.");
+  model.choice("memory", {"store", "recompute"})
+      .default_value("store")
+      .doc(
+          "Reverse pass of a flow of several bijections: store every layer's input, or recompute each from "
+          "its output with the layer's inverse (memory flat in depth, one extra inverse and forward per layer).");
 
   Schema& train = schema.section("train", "Training: optimizer stages run in order.");
   train.integer("batch_size")

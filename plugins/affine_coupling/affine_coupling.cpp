@@ -12,8 +12,10 @@
 // conditioner_network.hpp: on images Glow's conv3x3 -> conv1x1 -> conv3x3, on
 // vectors a fully connected network. Its output layer starts at zero (Glow), so
 // the layer starts at the identity (exp, exp_tanh) or at a uniform scale
-// sigmoid(2) (sigmoid). backward recomputes the network from x: no tape.
+// sigmoid(2) (sigmoid). forward given a tape keeps the network's pass at x for
+// backward; without one, backward recomputes it from x.
 #include <liouville/plugin.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -56,37 +58,43 @@ class AffineCoupling final : public Bijection {
 
   Index dim() const override { return dim_; }
 
-  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>*) const override {
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
-    const Conditioned c = condition(x, nullptr);
+    std::unique_ptr<Conditioned> c = condition(x, tape != nullptr);
     z = x;
-    z(split_.b, Eigen::all) = x(split_.b, Eigen::all).array() * c.log_scale.array().exp() + c.shift.array();
-    logdet = c.log_scale.colwise().sum().transpose();
+    z(split_.b, Eigen::all) = x(split_.b, Eigen::all).array() * c->log_scale.array().exp() + c->shift.array();
+    logdet = c->log_scale.colwise().sum().transpose();
+    if (tape != nullptr) *tape = std::move(c);
   }
 
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
     check_shapes("inverse", z, x, logdet);
-    const Conditioned c = condition(z, nullptr);
+    const std::unique_ptr<Conditioned> c = condition(z, false);
     x = z;
-    x(split_.b, Eigen::all) = (z(split_.b, Eigen::all).array() - c.shift.array()) * (-c.log_scale.array()).exp();
-    logdet = -c.log_scale.colwise().sum().transpose();
+    x(split_.b, Eigen::all) = (z(split_.b, Eigen::all).array() - c->shift.array()) * (-c->log_scale.array()).exp();
+    logdet = -c->log_scale.colwise().sum().transpose();
   }
 
   // With S = exp(log_scale): x_bar_b = z_bar_b .* S,
   // r_bar = (z_bar_b .* x_b .* S + logdet_bar) .* log_scale'(r), t_bar = z_bar_b,
   // x_bar_a = z_bar_a + NN^T [r_bar; t_bar].
-  void backward(const Tape*, ConstMatrixRef x, ConstMatrixRef, ConstMatrixRef z_bar, ConstVectorRef logdet_bar,
-                MatrixRef x_bar, VectorRef theta_bar) const override {
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
     check_shapes("backward", x, x_bar, logdet_bar);
-    Matrix slope;
-    const Conditioned c = condition(x, &slope);
+    std::unique_ptr<Conditioned> recomputed;
+    const auto* kept = dynamic_cast<const Conditioned*>(tape);
+    if (kept == nullptr) recomputed = condition(x, true);
+    if (kept != nullptr && kept->log_scale.cols() != x.cols())
+      throw DataError(path_ + ": affine_coupling backward of a batch of " + std::to_string(x.cols()) +
+                      " with the tape of a batch of " + std::to_string(kept->log_scale.cols()));
+    const Conditioned& c = recomputed ? *recomputed : *kept;
     const Matrix zb_bar = z_bar(split_.b, Eigen::all);
     const Matrix scale = c.log_scale.array().exp();
     const Index nb = static_cast<Index>(split_.b.size());
     Matrix output_bar(2 * nb, x.cols());
     output_bar.topRows(nb) = ((zb_bar.array() * x(split_.b, Eigen::all).array() * scale.array()).rowwise() +
                               logdet_bar.transpose().array()) *
-                             slope.array();
+                             c.slope.array();
     output_bar.bottomRows(nb) = zb_bar;
     Matrix input_bar(c.input.rows(), c.input.cols());
     network_.backward(c.input, c.outputs, to_pixel_columns(output_bar, output_shape()), input_bar, theta_bar);
@@ -139,23 +147,25 @@ class AffineCoupling final : public Bijection {
   ImageShape input_shape() const { return {split_.a_channels, shape_.height, shape_.width}; }
   ImageShape output_shape() const { return {2 * split_.b_channels, shape_.height, shape_.width}; }
 
-  // The conditioner's pass on the a-part of `in`, in pixel columns.
-  struct Conditioned {
+  // The conditioner's pass on the a-part of `in` (in pixel columns), with the
+  // scale map's slope when backward needs it; forward's tape.
+  struct Conditioned final : Tape {
     Matrix input;
     std::vector<Matrix> outputs;
     Matrix log_scale;
     Matrix shift;
+    Matrix slope;
   };
 
-  Conditioned condition(ConstMatrixRef in, Matrix* slope) const {
-    Conditioned c;
-    c.input = to_pixel_columns(in(split_.a, Eigen::all), input_shape());
-    network_.forward(c.input, c.outputs);
+  std::unique_ptr<Conditioned> condition(ConstMatrixRef in, bool with_slope) const {
+    auto c = std::make_unique<Conditioned>();
+    c->input = to_pixel_columns(in(split_.a, Eigen::all), input_shape());
+    network_.forward(c->input, c->outputs);
     const Index nb = static_cast<Index>(split_.b.size());
     Matrix raw(2 * nb, in.cols());
-    from_pixel_columns(c.outputs.back(), output_shape(), raw);
-    log_scale(scale_, raw.topRows(nb), c.log_scale, slope);
-    c.shift = raw.bottomRows(nb);
+    from_pixel_columns(c->outputs.back(), output_shape(), raw);
+    log_scale(scale_, raw.topRows(nb), c->log_scale, with_slope ? &c->slope : nullptr);
+    c->shift = raw.bottomRows(nb);
     return c;
   }
 

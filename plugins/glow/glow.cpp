@@ -26,6 +26,7 @@
 // channel-major in its level's squeezed shape. Layers of level l sit at
 // "<path>.levels[l].steps[k].<layer>" (at "<path>.steps[k]" when L = 1).
 // logdet is the sum of the layer log-determinants (squeeze and split add 0).
+// `memory` is each level's chain memory mode (store or recompute, see chain.hpp).
 #include <liouville/plugin.hpp>
 #include <memory>
 #include <string>
@@ -61,6 +62,9 @@ class Glow final : public Bijection {
     schema.integer("levels").default_value(1).min(1).doc(
         "Number L of multiscale levels (squeeze, K steps, split); more than 1 needs `shape`.");
     declare_image_shape(schema);
+    schema.choice("memory", {"store", "recompute"})
+        .default_value("store")
+        .doc("Reverse pass: store every layer's input, or recompute it with the layer's inverse (see Chain).");
   }
 
   Glow(const Params& params, BuildContext& context)
@@ -135,6 +139,7 @@ class Glow final : public Bijection {
                         " levels need spatial data to squeeze and split: give `shape: [C, H, W]`, or use levels: "
                         "1 for vector data");
     ImageShape shape = read_image_shape(params, context.dim());
+    const ChainMemory memory = parse_chain_memory(params.get_string("memory"), params.path() + ".memory");
     std::vector<std::shared_ptr<Bijection>> made;
     for (long l = 0; l < levels; ++l) {
       const std::string level = levels == 1 ? params.path() : params.path() + ".levels[" + std::to_string(l) + "]";
@@ -161,7 +166,7 @@ class Glow final : public Bijection {
         layers.push_back(
             build_layer(step, "affine_coupling", coupling, images ? shape : ImageShape{}, level_context));
       }
-      made.push_back(std::make_shared<Chain>(std::move(layers)));
+      made.push_back(std::make_shared<Chain>(std::move(layers), memory));
       shape.channels /= 2;  // split: the second half of the channels leaves for z
     }
     return made;

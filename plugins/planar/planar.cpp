@@ -12,10 +12,12 @@
 // whose left side increases strictly; then x = z - u_hat h(a) and
 // logdet = -log(1 + c h'(a)).
 //
-// backward recomputes a from x, so forward records no tape.
+// forward given a tape keeps h(a), h'(a), h''(a) for backward; without one,
+// backward recomputes them from x.
 #include <algorithm>
 #include <cmath>
 #include <liouville/plugin.hpp>
+#include <memory>
 #include <string>
 
 #include "planar_activation.hpp"
@@ -51,6 +53,34 @@ Reparameterization reparameterize(ConstVectorRef u, ConstVectorRef w) {
   p.u_hat = u + p.k * w;
   return p;
 }
+
+// The batch products of a planar layer, row by row: Eigen's rank-one update and
+// matrix-vector products walk the columns, and with few rows (2-D data) their
+// per-column overhead costs more than the arithmetic.
+
+// out += u h.
+void add_rank_one(MatrixRef out, ConstVectorRef u, const planar::RowArray& h) {
+  for (Index i = 0; i < out.rows(); ++i) out.row(i).array() += u[i] * h;
+}
+
+// v^T m, one entry per column.
+planar::RowArray project(ConstVectorRef v, ConstMatrixRef m) {
+  planar::RowArray out = v[0] * m.row(0).array();
+  for (Index i = 1; i < m.rows(); ++i) out += v[i] * m.row(i).array();
+  return out;
+}
+
+// m h^T.
+Vector weighted_sum(ConstMatrixRef m, const planar::RowArray& h) {
+  Vector out(m.rows());
+  for (Index i = 0; i < m.rows(); ++i) out[i] = m.row(i).dot(h.matrix());
+  return out;
+}
+
+// What forward keeps for backward.
+struct ActivationTape final : Tape {
+  planar::Activated at;
+};
 
 }  // namespace
 
@@ -96,18 +126,24 @@ class Planar final : public Bijection {
   void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
     const Reparameterization p = reparameterize(u_.value(), w_.value());
-    const planar::Activated at = evaluate(x);
-    z = x + p.u_hat * at.h.matrix();
+    planar::Activated at = evaluate(x);
+    z = x;
+    add_rank_one(z, p.u_hat, at.h);
     logdet = at.determinant(p.one_plus_c).log().transpose().matrix();
-    if (tape != nullptr) tape->reset();
+    if (tape != nullptr) {
+      auto kept = std::make_unique<ActivationTape>();
+      kept->at = std::move(at);
+      *tape = std::move(kept);
+    }
   }
 
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng&) const override {
     check_shapes("inverse", z, x, logdet);
     const Reparameterization p = reparameterize(u_.value(), w_.value());
-    const planar::RowArray r = (w_.value().transpose() * z).array() + b_.value()(0, 0);
+    const planar::RowArray r = project(w_.value(), z) + b_.value()(0, 0);
     const planar::Activated at = activation_.evaluate(activation_.solve(p.one_plus_c, r, path_));
-    x = z - p.u_hat * at.h.matrix();
+    x = z;
+    add_rank_one(x, -p.u_hat, at.h);
     logdet = -at.determinant(p.one_plus_c).log().transpose().matrix();
   }
 
@@ -115,8 +151,8 @@ class Planar final : public Bijection {
   //   a_bar = h'(a) u_hat.z_bar + logdet_bar c h''(a) / D,   x_bar = z_bar + w a_bar,
   //   c_bar = sum logdet_bar h'(a) / D,   u_hat_bar = z_bar h(a)^T,   b_bar = sum a_bar,
   // then through u_hat = u + k w and c = m(t) with k(t, n), t = w.u, n = w.w.
-  void backward(const Tape*, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar, ConstVectorRef logdet_bar,
-                MatrixRef x_bar, VectorRef theta_bar) const override {
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
     check_shapes("backward", x, z, logdet_bar);
     if (z_bar.rows() != dim_ || z_bar.cols() != x.cols() || x_bar.rows() != dim_ || x_bar.cols() != x.cols())
       throw DataError(path_ + ": planar backward of a " + shape(x) + " batch with z_bar " + shape(z_bar) +
@@ -124,16 +160,23 @@ class Planar final : public Bijection {
     const Vector u = u_.value();
     const Vector w = w_.value();
     const Reparameterization p = reparameterize(u, w);
-    const planar::Activated at = evaluate(x);
+    const auto* kept = dynamic_cast<const ActivationTape*>(tape);
+    if (kept != nullptr && kept->at.h.size() != x.cols())
+      throw DataError(path_ + ": planar backward of a batch of " + std::to_string(x.cols()) +
+                      " with the tape of a batch of " + std::to_string(kept->at.h.size()));
+    planar::Activated recomputed;
+    if (kept == nullptr) recomputed = evaluate(x);
+    const planar::Activated& at = kept != nullptr ? kept->at : recomputed;
     const planar::RowArray q = logdet_bar.transpose().array() / at.determinant(p.one_plus_c);
-    const planar::RowArray a_bar = at.d1 * (p.u_hat.transpose() * z_bar).array() + q * p.c() * at.d2;
-    x_bar = z_bar + w * a_bar.matrix();
+    const planar::RowArray a_bar = at.d1 * project(p.u_hat, z_bar) + q * p.c() * at.d2;
+    x_bar = z_bar;
+    add_rank_one(x_bar, w, a_bar);
 
-    const Vector u_hat_bar = z_bar * at.h.matrix().transpose();
+    const Vector u_hat_bar = weighted_sum(z_bar, at.h);
     Eigen::Map<Matrix> u_bar = u_.in(theta_bar);
     Eigen::Map<Matrix> w_bar = w_.in(theta_bar);
     u_bar += u_hat_bar;
-    w_bar += x * a_bar.matrix().transpose();
+    w_bar += weighted_sum(x, a_bar);
     b_.in(theta_bar)(0, 0) += a_bar.sum();
     if (p.n == 0) return;  // u_hat = u and c = 0 there
     const Scalar c_bar = (q * at.d1).sum();
@@ -147,7 +190,7 @@ class Planar final : public Bijection {
 
  private:
   planar::Activated evaluate(ConstMatrixRef x) const {
-    return activation_.evaluate((w_.value().transpose() * x).array() + b_.value()(0, 0));
+    return activation_.evaluate(project(w_.value(), x) + b_.value()(0, 0));
   }
 
   static std::string shape(ConstMatrixRef m) {

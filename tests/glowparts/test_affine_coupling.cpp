@@ -151,3 +151,33 @@ TEST_CASE("affine_coupling refuses an image of one channel and a shape that does
   CHECK_THROWS_WITH_AS(build_bijection("type: affine_coupling, hidden: [4], shape: [2, 4, 4]", 16, store),
                        doctest::Contains("layer.shape"), ConfigError);
 }
+
+TEST_CASE("affine_coupling's backward without a tape recomputes what forward's tape keeps") {
+  const Index dim = 5;
+  ParameterStore store;
+  const auto coupling =
+      build_bijection("type: affine_coupling, hidden: [6, 6], activation: softplus, scale: sigmoid", dim, store);
+  randomize(store, 2);
+  const Matrix x = sample_batch(dim, 7, 3);
+  const Matrix z_bar = sample_batch(dim, 7, 4);
+  const Vector logdet_bar = sample_batch(7, 1, 5);
+  Matrix z(dim, 7);
+  Vector logdet(7);
+  Rng noise(1);
+  std::unique_ptr<Tape> tape;
+  coupling->forward(x, z, logdet, noise, &tape);
+  REQUIRE(tape != nullptr);
+  Matrix kept_x_bar(dim, 7), recomputed_x_bar(dim, 7);
+  Vector kept_theta_bar = Vector::Zero(store.size()), recomputed_theta_bar = Vector::Zero(store.size());
+  coupling->backward(tape.get(), x, z, z_bar, logdet_bar, kept_x_bar, kept_theta_bar);
+  coupling->backward(nullptr, x, z, z_bar, logdet_bar, recomputed_x_bar, recomputed_theta_bar);
+  REQUIRE(kept_theta_bar.norm() > 0);
+  CHECK(kept_x_bar == recomputed_x_bar);
+  CHECK(kept_theta_bar == recomputed_theta_bar);
+
+  const Matrix other = sample_batch(dim, 4, 6);
+  Matrix other_bar(dim, 4);
+  CHECK_THROWS_WITH_AS(
+      coupling->backward(tape.get(), other, other, other, Vector::Zero(4), other_bar, recomputed_theta_bar),
+      "layer: affine_coupling backward of a batch of 4 with the tape of a batch of 7", DataError);
+}

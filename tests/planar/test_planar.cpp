@@ -199,5 +199,29 @@ TEST_CASE("planar rejects a bad configuration and mismatched shapes") {
                        doctest::Contains("layers[0]: planar forward of a 3 x 4 batch"), DataError);
 }
 
+TEST_CASE("planar's backward without a tape recomputes what forward's tape keeps") {
+  auto flow = build_flow(planar("tanh", 0.8), 3);
+  const Matrix x = normal_matrix(3, 6, 1);
+  const Matrix z_bar = normal_matrix(3, 6, 2);
+  const Vector logdet_bar = normal_matrix(6, 1, 3);
+  Matrix z(3, 6), kept_x_bar(3, 6), recomputed_x_bar(3, 6);
+  Vector logdet(6);
+  Vector kept_theta_bar = Vector::Zero(flow->store.size()), recomputed_theta_bar = kept_theta_bar;
+  Rng noise(0);
+  std::unique_ptr<Tape> tape;
+  flow->bijection->forward(x, z, logdet, noise, &tape);
+  REQUIRE(tape != nullptr);
+  flow->bijection->backward(tape.get(), x, z, z_bar, logdet_bar, kept_x_bar, kept_theta_bar);
+  flow->bijection->backward(nullptr, x, z, z_bar, logdet_bar, recomputed_x_bar, recomputed_theta_bar);
+  REQUIRE(kept_theta_bar.norm() > 0);
+  CHECK(kept_x_bar == recomputed_x_bar);
+  CHECK(kept_theta_bar == recomputed_theta_bar);
+  const Matrix other = normal_matrix(3, 2, 4);
+  Matrix other_bar(3, 2);
+  CHECK_THROWS_WITH_AS(
+      flow->bijection->backward(tape.get(), other, other, other, Vector::Zero(2), other_bar, recomputed_theta_bar),
+      "layers[0]: planar backward of a batch of 2 with the tape of a batch of 6", DataError);
+}
+
 }  // namespace
 }  // namespace liouville::testing
