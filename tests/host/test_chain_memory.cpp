@@ -58,7 +58,8 @@ TEST_CASE("model.memory builds the chain in that mode, with the same NLL gradien
   Vector stored_gradient = Vector::Zero(stored.parameters->size());
   Vector recomputed_gradient = Vector::Zero(recomputed.parameters->size());
   Rng noise(0);
-  const Scalar stored_nll = stored.model->negative_log_likelihood(stored.training_data, noise, stored_gradient).nll;
+  const Scalar stored_nll =
+      stored.model->negative_log_likelihood(stored.training_data, noise, stored_gradient).nll;
   const Scalar recomputed_nll =
       recomputed.model->negative_log_likelihood(recomputed.training_data, noise, recomputed_gradient).nll;
   CHECK(stored_nll == recomputed_nll);
