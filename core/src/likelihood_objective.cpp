@@ -1,6 +1,7 @@
 #include "liouville/core/likelihood_objective.hpp"
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -71,7 +72,15 @@ Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
   const Scalar penalty = 0.5 * options_.weight_decay * theta.squaredNorm();
   for (long consecutive = 1;; ++consecutive) {
     const Rng noise = options_.deterministic ? fixed_noise_ : rng_.split(rng_.next_u64());
-    const LikelihoodTerms terms = evaluate_batch(theta, gradient, noise);
+    LikelihoodTerms terms;
+    try {
+      terms = evaluate_batch(theta, gradient, noise);
+    } catch (const SolverError& error) {
+      // An ODE state that became NaN or Inf is a non-finite step like any other;
+      // a solver that gave up on finite values (max steps, step size) is not.
+      if (options_.deterministic || error.failure() != SolverFailure::kNonFinite) throw;
+      terms.nll = std::numeric_limits<Scalar>::quiet_NaN();
+    }
     const Scalar loss = penalty + terms.nll;
     if (std::isfinite(loss) && gradient.allFinite()) {
       nonfinite_.reset();

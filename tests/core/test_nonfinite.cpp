@@ -21,12 +21,14 @@ constexpr Scalar kNaN = std::numeric_limits<Scalar>::quiet_NaN();
 // log-determinant); with `nan_gradient` the forward is finite but b's gradient is NaN.
 class PoisonedShift final : public Bijection {
  public:
-  enum class Where { kOutput, kLogdet, kGradient };
+  enum class Where { kOutput, kLogdet, kGradient, kSolver };
   PoisonedShift(ParameterStore& store, const std::string& name, Scalar threshold, Where where)
       : shift_(store.allocate(name + ".b", 1, 1)), threshold_(threshold), where_(where) {}
 
   Index dim() const override { return 1; }
   void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng&, std::unique_ptr<Tape>*) const override {
+    if (where_ == Where::kSolver && (x.array() > threshold_).any())
+      throw SolverError(SolverFailure::kNonFinite, 0.5, 0.1, 3, "the state is nan");
     z = x.array() + shift_.value()(0, 0);
     logdet.setZero();
     for (Index j = 0; j < x.cols(); ++j) {
@@ -186,6 +188,28 @@ TEST_CASE("on_nonfinite skip drops the step before the optimizer sees it and tak
   CHECK(results[0].summary().find(std::to_string(results[0].skipped_steps) +
                                   " steps skipped for a non-finite loss or gradient") != std::string::npos);
   CHECK(poisoned.store.values().allFinite());
+}
+
+TEST_CASE("an ODE state that became non-finite is skipped too; a solver that gave up otherwise is not") {
+  PoisonedModel poisoned(50, PoisonedShift::Where::kSolver);
+  const Matrix data = points({0.1, 0.2, 100.0, -0.3});
+  auto optimizer = std::make_shared<RecordingDescent>(false);
+  Trainer trainer(*poisoned.model, poisoned.store, data, 3);
+  const auto results = trainer.run({stage(optimizer, 12, 1, NonFinitePolicy::kSkip, 3)}, nullptr);
+  CHECK(optimizer->evaluations == 12);
+  CHECK(results[0].skipped_steps >= 3);
+
+  Trainer stopping(*poisoned.model, poisoned.store, data, 3);
+  try {
+    stopping.run({stage(optimizer, 12, 1, NonFinitePolicy::kStop)}, nullptr);
+    FAIL("expected a TrainingError");
+  } catch (const TrainingError& error) {
+    CHECK(
+        std::string(error.what())
+            .ends_with(
+                ": the loss is nan; first non-finite value: model.flow[1] (poison): ODE solve failed: non-finite "
+                "values at t = 0.5 (step 3, h = 0.1): the state is nan (train.on_nonfinite: stop)"));
+  }
 }
 
 TEST_CASE("max_consecutive_skips non-finite steps in a row stop the stage with the parameters unchanged") {

@@ -14,7 +14,9 @@
 // that produced the first NaN or Inf; `skip` discards the evaluation and evaluates
 // the next mini-batch (with new noise) at the same theta, so the optimizer never
 // sees the skipped step and neither its parameters nor its state (Adam's m, v, t)
-// change. max_consecutive_skips non-finite evaluations in a row throw. In
+// change. max_consecutive_skips non-finite evaluations in a row throw. An ODE
+// solve whose state became non-finite (SolverError kNonFinite) counts as a
+// non-finite evaluation; a solver that gave up otherwise stops the stage. In
 // deterministic mode the value is returned as it is, whatever the policy: the
 // function is fixed, so a skip would see the same value again, and a line search
 // backs off from a non-finite trial point by itself; an optimizer that gives up
