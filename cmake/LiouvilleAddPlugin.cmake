@@ -33,6 +33,9 @@ function(liouville_add_plugin name)
   elseif(DEFINED LIOUVILLE_PLUGIN_OUTPUT_DIRECTORY)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${LIOUVILLE_PLUGIN_OUTPUT_DIRECTORY}")
   endif()
+  # The loader refuses a plugin that group or others can write, whatever the umask.
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND chmod go-w "$<TARGET_FILE:${name}>" "$<TARGET_FILE_DIR:${name}>" VERBATIM)
   if(NOT ARG_NO_INSTALL AND DEFINED LIOUVILLE_PLUGIN_SUBDIR)
     set_target_properties(${name} PROPERTIES INSTALL_RPATH "$ORIGIN/../..")
     install(TARGETS ${name} LIBRARY DESTINATION "${LIOUVILLE_PLUGIN_SUBDIR}" COMPONENT plugins)

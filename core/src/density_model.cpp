@@ -6,8 +6,8 @@
 
 namespace liouville {
 
-DensityModel::DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow)
-    : base_(std::move(base)), flow_(std::move(flow)) {
+DensityModel::DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow, ModelLabels labels)
+    : base_(std::move(base)), flow_(std::move(flow)), labels_(std::move(labels)) {
   if (base_->dim() != flow_->dim())
     throw ConfigError("the base distribution has dimension " + std::to_string(base_->dim()) +
                       " but the flow has dimension " + std::to_string(flow_->dim()));

@@ -1,5 +1,7 @@
 #include "liouville/core/likelihood_objective.hpp"
 
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <utility>
@@ -55,27 +57,76 @@ void LikelihoodObjective::next_batch() {
   cursor_ += size;
 }
 
+LikelihoodTerms LikelihoodObjective::evaluate_batch(ConstVectorRef theta, VectorRef gradient, Rng noise) {
+  gradient = options_.weight_decay * theta;
+  if (options_.deterministic || options_.batch_size == data_.cols()) {
+    batch_.resize(0, 0);
+    return model_.negative_log_likelihood(data_, noise, gradient);
+  }
+  next_batch();
+  return model_.negative_log_likelihood(batch_, noise, gradient);
+}
+
 Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
   if (theta.data() != parameters_.values().data()) parameters_.values() = theta;
-  gradient = options_.weight_decay * theta;
   const Scalar penalty = 0.5 * options_.weight_decay * theta.squaredNorm();
-  if (options_.deterministic) {
-    Rng noise = fixed_noise_;
-    return penalty + record(model_.negative_log_likelihood(data_, noise, gradient));
+  for (long consecutive = 1;; ++consecutive) {
+    const Rng noise = options_.deterministic ? fixed_noise_ : rng_.split(rng_.next_u64());
+    LikelihoodTerms terms;
+    try {
+      terms = evaluate_batch(theta, gradient, noise);
+    } catch (const SolverError& error) {
+      // An ODE state that became NaN or Inf is a non-finite step like any other;
+      // a solver that gave up on finite values (max steps, step size) is not.
+      if (options_.deterministic || error.failure() != SolverFailure::kNonFinite) throw;
+      terms.nll = std::numeric_limits<Scalar>::quiet_NaN();
+    }
+    const Scalar loss = penalty + terms.nll;
+    if (std::isfinite(loss) && gradient.allFinite()) {
+      nonfinite_.reset();
+      record(terms);
+      if (options_.clip_gradient_norm > 0) {
+        const Scalar norm = gradient.norm();
+        if (norm > options_.clip_gradient_norm) gradient *= options_.clip_gradient_norm / norm;
+      }
+      return loss;
+    }
+    nonfinite_ = NonFiniteEvaluation{theta, gradient, batch_, noise, loss};
+    if (options_.deterministic) return loss;
+    if (options_.on_nonfinite == NonFinitePolicy::kStop)
+      throw NumericalError(describe_nonfinite() + " (train.on_nonfinite: stop)");
+    ++skipped_steps_;
+    if (consecutive >= options_.max_consecutive_skips)
+      throw NumericalError(std::to_string(consecutive) +
+                           " steps in a row were skipped for a non-finite loss or gradient "
+                           "(train.max_consecutive_skips: " +
+                           std::to_string(options_.max_consecutive_skips) +
+                           "); the last: " + describe_nonfinite());
   }
-  Rng noise = rng_.split(rng_.next_u64());
-  Scalar nll = 0;
-  if (options_.batch_size == data_.cols()) {
-    nll = record(model_.negative_log_likelihood(data_, noise, gradient));
-  } else {
-    next_batch();
-    nll = record(model_.negative_log_likelihood(batch_, noise, gradient));
-  }
-  if (options_.clip_gradient_norm > 0) {
-    const Scalar norm = gradient.norm();
-    if (norm > options_.clip_gradient_norm) gradient *= options_.clip_gradient_norm / norm;
-  }
-  return penalty + nll;
+}
+
+std::string LikelihoodObjective::locate_latest_nonfinite() {
+  const NonFiniteEvaluation& bad = *nonfinite_;
+  const Vector current = parameters_.values();
+  parameters_.values() = bad.theta;
+  std::string location =
+      locate_nonfinite(model_, parameters_, bad.batch.size() > 0 ? bad.batch : data_, bad.noise, bad.gradient);
+  parameters_.values() = current;
+  return location;
+}
+
+std::string LikelihoodObjective::describe_nonfinite() {
+  const Scalar loss = nonfinite_->loss;
+  const std::string what = std::isfinite(loss) ? "the gradient is not finite"
+                           : std::isnan(loss)  ? "the loss is nan"
+                                               : std::string("the loss is ") + (loss > 0 ? "inf" : "-inf");
+  return what + "; first non-finite value: " + locate_latest_nonfinite();
+}
+
+std::string LikelihoodObjective::with_location(const std::string& cause) {
+  // In stochastic mode a non-finite evaluation has thrown with its location already.
+  return nonfinite_ && options_.deterministic ? cause + "; first non-finite value: " + locate_latest_nonfinite()
+                                              : cause;
 }
 
 }  // namespace liouville

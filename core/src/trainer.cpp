@@ -50,6 +50,7 @@ std::string StageResult::summary() const {
     out << "; best validation NLL " << best_validation_nll << " at epoch " << best_epoch;
     if (restored_best) out << " (parameters restored)";
   }
+  if (skipped_steps > 0) out << "; " << skipped_steps << " steps skipped for a non-finite loss or gradient";
   return out.str();
 }
 
@@ -100,6 +101,8 @@ StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, co
     options.batch_size = needs.full_batch ? 0 : stage.batch_size;
     options.weight_decay = stage.weight_decay;
     options.clip_gradient_norm = stage.clip_gradient_norm;
+    options.on_nonfinite = stage.on_nonfinite;
+    options.max_consecutive_skips = stage.max_consecutive_skips;
     LikelihoodObjective objective(model_, parameters_, data_, options, Rng(seed_, 1000 + index));
     const long epoch_length = options.deterministic ? 1 : static_cast<long>(objective.batches_per_epoch());
 
@@ -150,8 +153,13 @@ StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, co
       if (observer) observer(record);
       return go_on;
     };
-    result.result =
-        stage.optimizer->minimize(objective, theta, MinimizeOptions{stage.iterations, stage.schedule}, callback);
+    try {
+      result.result =
+          stage.optimizer->minimize(objective, theta, MinimizeOptions{stage.iterations, stage.schedule}, callback);
+    } catch (const NumericalError& error) {
+      throw NumericalError(objective.with_location(error.what()));
+    }
+    result.skipped_steps = objective.skipped_steps();
     if (stage.keep_best && best_theta.size() == theta.size()) {
       result.restored_best = best_theta != theta;
       theta = best_theta;

@@ -57,6 +57,15 @@ void check_stage(const Params& stage, const TrainingStage& built, bool has_valid
                       "(set train.validation_fraction)");
 }
 
+// "model.base (standard_normal)", then one label per top-level layer of the flow.
+ModelLabels model_labels(const Params& model) {
+  const auto label = [](const Params& component) { return component.path() + " (" + component.type() + ")"; };
+  ModelLabels labels{label(model.child("base")), {}};
+  if (model.get_bool("standardize")) labels.layers.push_back(model.path() + ".standardize");
+  for (const Params& layer : model.children("flow")) labels.layers.push_back(label(layer));
+  return labels;
+}
+
 }  // namespace
 
 Params validate(const ConfigDocument& document, Registry& registry) {
@@ -95,7 +104,7 @@ Experiment build_experiment(const Params& config, const Registry& registry,
   const ChainMemory memory = parse_chain_memory(model.get_string("memory"), model.path() + ".memory");
   std::shared_ptr<Bijection> flow =
       layers.size() == 1 ? layers.front() : std::make_shared<Chain>(std::move(layers), memory);
-  experiment.model = std::make_unique<DensityModel>(std::move(base), std::move(flow));
+  experiment.model = std::make_unique<DensityModel>(std::move(base), std::move(flow), model_labels(model));
 
   const Index batch_size = train.get_int("batch_size");
   for (const Params& stage : train.children("stages")) {
@@ -112,6 +121,8 @@ Experiment build_experiment(const Params& config, const Registry& registry,
     built.batch_size = batch_size;
     built.weight_decay = train.get_real("weight_decay");
     built.clip_gradient_norm = stage.get_real("clip_gradient_norm");
+    built.on_nonfinite = parse_nonfinite_policy(train.get_string("on_nonfinite"), train.path() + ".on_nonfinite");
+    built.max_consecutive_skips = train.get_int("max_consecutive_skips");
     built.schedule = read_schedule(stage.child("schedule"), built.iterations);
     built.early_stopping = {stage.child("early_stopping").get_int("patience"),
                             stage.child("early_stopping").get_real("min_delta")};

@@ -104,6 +104,16 @@ Schema experiment_schema() {
       .default_value(0.0)
       .min(0)
       .doc("L2 penalty (weight_decay / 2) |theta|^2 added to the training loss of every stage.");
+  train.choice("on_nonfinite", {"stop", "skip"})
+      .default_value("stop")
+      .doc(
+          "A non-finite loss or gradient: stop naming the component that produced it, or skip the step "
+          "(parameters and optimizer state unchanged) and take the next mini-batch. Deterministic stages "
+          "(lbfgs) always stop.");
+  train.integer("max_consecutive_skips")
+      .default_value(10)
+      .min(1)
+      .doc("With on_nonfinite: skip, this many non-finite steps in a row stop the stage.");
   train.integer("log_every").default_value(10).min(1).doc("Print a progress line every this many iterations.");
   train.real("validation_fraction")
       .default_value(0.0)

@@ -1,10 +1,12 @@
 #include "liouville/registry/registry.hpp"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -36,6 +38,37 @@ std::string load_error(const fs::path& path, const std::string& reason) {
 bool is_plugin_file_name(const fs::path& path) {
   const std::string name = path.filename().string();
   return name.starts_with("liouville_") && path.extension() == ".so";
+}
+
+// Another user who can write the file or its folder could swap the code the host
+// is about to run (the same rule as ssh's StrictModes).
+std::optional<std::string> writable_by_others(const fs::path& file, const fs::path& given) {
+  std::vector<fs::path> places{file, file.parent_path()};
+  if (fs::is_symlink(given)) places.push_back(fs::absolute(given).parent_path());
+  for (const fs::path& place : places) {
+    struct stat info {};
+    if (::stat(place.c_str(), &info) != 0 || !(info.st_mode & (S_IWGRP | S_IWOTH))) continue;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    return std::string(place == file ? "the file " : "its folder ") + quote(place.string()) + " is " +
+           (info.st_mode & S_IWOTH ? "world" : "group") +
+           "-writable: expected no write permission for group and "
+           "others, got mode " +
+           mode + "; another user could replace the plugin's code. Run `chmod go-w " + place.string() + "`";
+  }
+  return std::nullopt;
+}
+
+// "planar" or "vendor/name": lowercase letters, digits and '_' in one or two parts.
+bool valid_component_name(std::string_view name) {
+  const std::size_t slash = name.find('/');
+  const auto valid_part = [](std::string_view part) {
+    return !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  };
+  if (slash == std::string_view::npos) return valid_part(name);
+  return valid_part(name.substr(0, slash)) && valid_part(name.substr(slash + 1));
 }
 
 // A schema whose own defaults break its rules would fail every config that omits them.
@@ -141,6 +174,7 @@ std::optional<std::string> Registry::load(const fs::path& path) {
   if (std::find(loaded_.begin(), loaded_.end(), canonical) != loaded_.end()) return std::nullopt;
 
   if (auto problem = elf_problem(canonical)) return *problem;
+  if (auto problem = writable_by_others(canonical, path)) return *problem;
 
   auto library = std::make_shared<Library>();
   library->load(canonical, error, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now);
@@ -154,10 +188,25 @@ std::optional<std::string> Registry::load(const fs::path& path) {
     return std::string("not a Liouville plugin: it does not export ") + quote(kPluginEntrySymbol) +
            "; was it built with liouville_add_plugin()?";
 
-  const PluginEntry* entry = library->get_alias<PluginEntryFunction>(kPluginEntrySymbol)();
+  const PluginEntry* entry = nullptr;
+  try {
+    entry = library->get_alias<PluginEntryFunction>(kPluginEntrySymbol)();
+  } catch (const std::exception& thrown) {
+    return std::string("its entry point threw: ") + thrown.what();
+  } catch (...) {
+    return "its entry point threw a non-standard exception";
+  }
   if (!entry) return "its entry point returned no entry";
   if (auto mismatch = entry_mismatch(*entry)) return *mismatch;
-  const std::vector<ComponentInfo>* infos = entry->components();
+  const std::vector<ComponentInfo>* infos = nullptr;
+  try {
+    infos = entry->components();
+  } catch (const std::exception& thrown) {
+    return std::string("its component list threw: ") + thrown.what();
+  } catch (...) {
+    return "its component list threw a non-standard exception";
+  }
+  const bool bundled = canonical.parent_path() == fs::weakly_canonical(default_plugin_dir());
   if (!infos || infos->empty())
     return "it registers no components; add LIOUVILLE_REGISTER(Interface, Class) to one of its sources";
 
@@ -171,6 +220,12 @@ std::optional<std::string> Registry::load(const fs::path& path) {
              join({interfaces.begin(), interfaces.end()}, ", ");
     if (info.name.empty() || !info.declare || !info.create)
       return label + " is registered without a name, declare() or factory";
+    if (!valid_component_name(info.name))
+      return label + " has an invalid name: expected 'name' or 'vendor/name' of lowercase letters, digits and '_'";
+    if (!bundled && info.name.find('/') == std::string_view::npos)
+      return label + " has no vendor prefix: bare names are reserved for the plugins in " +
+             quote(default_plugin_dir().string()) + "; a third-party plugin registers 'vendor/" +
+             std::string(info.name) + "'";
     std::pair<std::string, std::string> key{std::string(info.interface), std::string(info.name)};
     if (!seen.insert(key).second) return label + " is registered twice in it";
     if (const auto found = components_.find(key); found != components_.end())

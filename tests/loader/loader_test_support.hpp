@@ -22,11 +22,14 @@ inline std::filesystem::path misbehaving_plugin() {
   return loader_test_dir() / "misbehaving" / "liouville_loader_test_misbehaving.so";
 }
 
-// A fresh folder for files a test writes.
+// A fresh folder for files a test writes, writable by its owner only (rwxr-xr-x).
 inline std::filesystem::path scratch_dir(const std::string& name) {
   const auto dir = std::filesystem::path(LIOUVILLE_BINARY_DIR) / "tests" / "loader" / "scratch" / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  using std::filesystem::perms;
+  std::filesystem::permissions(
+      dir, perms::owner_all | perms::group_read | perms::group_exec | perms::others_read | perms::others_exec);
   return dir;
 }
 

@@ -157,6 +157,104 @@ TEST_CASE("a truncated plugin is refused") {
   check_still_works(registry);
 }
 
+TEST_CASE("an entry point or a component list that throws is refused") {
+  Registry registry;
+  const auto entry = broken_plugin("throwing_entry");
+  const std::string entry_message = load_error(registry, entry);
+  INFO(entry_message);
+  CHECK(contains(entry_message, entry.string()));
+  CHECK(contains(entry_message, "its entry point threw: the entry point failed on purpose"));
+  const auto components = broken_plugin("throwing_components");
+  const std::string components_message = load_error(registry, components);
+  INFO(components_message);
+  CHECK(contains(components_message, components.string()));
+  CHECK(contains(components_message, "its component list threw: the component list failed on purpose"));
+  CHECK(registry.list().empty());
+  check_still_works(registry);
+}
+
+TEST_CASE("a component registered under an unknown interface is refused listing the known ones") {
+  Registry registry;
+  const auto path = broken_plugin("unknown_interface");
+  const std::string message = load_error(registry, path);
+  INFO(message);
+  CHECK(contains(message, path.string()));
+  CHECK(contains(message,
+                 "Bijektion 'test/misspelled_interface' is registered under an unknown interface; "
+                 "known interfaces: "));
+  CHECK(contains(message, "Bijection"));
+  check_still_works(registry);
+}
+
+TEST_CASE("a third-party name must be 'vendor/name'") {
+  Registry registry;
+  const auto bare = broken_plugin("bare_name");
+  const std::string bare_message = load_error(registry, bare);
+  INFO(bare_message);
+  CHECK(contains(bare_message, bare.string()));
+  CHECK(contains(bare_message,
+                 "Distribution 'gaussian' has no vendor prefix: bare names are reserved for the "
+                 "plugins in '" +
+                     Registry::default_plugin_dir().string() + "'"));
+  CHECK(contains(bare_message, "registers 'vendor/gaussian'"));
+  const auto invalid = broken_plugin("invalid_name");
+  const std::string invalid_message = load_error(registry, invalid);
+  INFO(invalid_message);
+  CHECK(contains(invalid_message,
+                 "Distribution 'Acme/Spline Flow' has an invalid name: expected 'name' or "
+                 "'vendor/name' of lowercase letters, digits and '_'"));
+  CHECK(registry.list().empty());
+  check_still_works(registry);
+}
+
+TEST_CASE("a group-writable plugin file is refused with its mode and the fix") {
+  const auto dir = scratch_dir("group_writable");
+  const auto path = dir / "liouville_copy.so";
+  fs::copy_file(good_plugin(), path);
+  fs::permissions(path,
+                  fs::perms::owner_all | fs::perms::group_all | fs::perms::others_read | fs::perms::others_exec);
+  Registry registry;
+  const std::string message = load_error(registry, path);
+  INFO(message);
+  CHECK(contains(message, "cannot load plugin '" + path.string() + "'"));
+  CHECK(contains(message, "the file '" + path.string() + "' is group-writable"));
+  CHECK(contains(message, "expected no write permission for group and others, got mode 0775"));
+  CHECK(contains(message, "Run `chmod go-w " + path.string() + "`"));
+  CHECK(registry.list().empty());
+
+  fs::permissions(path, fs::perms::group_write, fs::perm_options::remove);  // the fix the message gives
+  registry.load_library(path);
+  CHECK(registry.find("Distribution", "test/gaussian") != nullptr);
+}
+
+TEST_CASE("a plugin in a world-writable folder is refused, also through a symbolic link") {
+  const auto dir = scratch_dir("world_writable");
+  const auto path = dir / "liouville_copy.so";
+  fs::copy_file(good_plugin(), path);
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::add);
+  Registry registry;
+  const std::string message = load_error(registry, path);
+  INFO(message);
+  CHECK(contains(message, "its folder '" + dir.string() + "' is world-writable"));
+  CHECK(contains(message, "got mode 0757"));
+  CHECK(contains(message, "Run `chmod go-w " + dir.string() + "`"));
+
+  const auto safe = scratch_dir("safe_link");
+  fs::create_symlink(path, safe / "liouville_link.so");
+  CHECK(contains(load_error(registry, safe / "liouville_link.so"), "its folder '" + dir.string() + "'"));
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::remove);
+  check_still_works(registry);
+}
+
+TEST_CASE("the test plugins and their folders are writable by their owner only") {
+  for (const fs::path& path : {good_plugin(), good_plugin().parent_path(), broken_plugin("empty").parent_path(),
+                               Registry::default_plugin_dir()}) {
+    INFO(path.string());
+    const fs::perms mode = fs::status(path).permissions();
+    CHECK((mode & (fs::perms::group_write | fs::perms::others_write)) == fs::perms::none);
+  }
+}
+
 TEST_CASE("a missing file or a folder is refused") {
   Registry registry;
   const auto dir = scratch_dir("missing");

@@ -50,12 +50,14 @@ TEST_CASE("a folder of broken libraries is reported one by one while the good on
     if (failure.path == broken_plugin("wrong_abi")) CHECK(contains(failure.reason, "plugin ABI version mismatch"));
   }
   std::sort(refused.begin(), refused.end());
-  CHECK(refused ==
-        std::vector<std::string>{"liouville_loader_test_bad_schema.so", "liouville_loader_test_duplicate.so",
-                                 "liouville_loader_test_empty.so", "liouville_loader_test_no_entry.so",
-                                 "liouville_loader_test_throwing_declare.so",
-                                 "liouville_loader_test_unresolved.so", "liouville_loader_test_wrong_abi.so",
-                                 "liouville_loader_test_wrong_size.so", "liouville_loader_test_wrong_tag.so"});
+  CHECK(refused == std::vector<std::string>{
+                       "liouville_loader_test_bad_schema.so", "liouville_loader_test_bare_name.so",
+                       "liouville_loader_test_duplicate.so", "liouville_loader_test_empty.so",
+                       "liouville_loader_test_invalid_name.so", "liouville_loader_test_no_entry.so",
+                       "liouville_loader_test_throwing_components.so", "liouville_loader_test_throwing_declare.so",
+                       "liouville_loader_test_throwing_entry.so", "liouville_loader_test_unknown_interface.so",
+                       "liouville_loader_test_unresolved.so", "liouville_loader_test_wrong_abi.so",
+                       "liouville_loader_test_wrong_size.so", "liouville_loader_test_wrong_tag.so"});
 }
 
 TEST_CASE("only files named liouville_*.so are loaded from a folder") {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "liouville/core/bijection.hpp"
 #include "liouville/core/distribution.hpp"
@@ -20,14 +22,23 @@ struct LikelihoodTerms {
   Scalar logdet = 0;             // mean of log|det dz/dx| over the batch
 };
 
+// The config names of a model's parts, for messages: the base,
+// "model.base (standard_normal)", and each top-level flow layer,
+// "model.flow[3] (planar)". Empty names fall back to "flow layer 3".
+struct ModelLabels {
+  std::string base;
+  std::vector<std::string> layers;
+};
+
 class DensityModel {
  public:
   // Throws ConfigError if the base and flow dimensions differ.
-  DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow);
+  DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<Bijection> flow, ModelLabels labels = {});
 
   Index dim() const { return flow_->dim(); }
   const Distribution& base() const { return *base_; }
   const Bijection& flow() const { return *flow_; }
+  const ModelLabels& labels() const { return labels_; }
 
   // log p(x) per column.
   Vector log_density(ConstMatrixRef x, Rng& noise) const;
@@ -42,6 +53,7 @@ class DensityModel {
  private:
   std::shared_ptr<Distribution> base_;
   std::shared_ptr<Bijection> flow_;
+  ModelLabels labels_;
 };
 
 }  // namespace liouville

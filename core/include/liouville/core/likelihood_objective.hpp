@@ -8,11 +8,27 @@
 // An optional L2 penalty (weight_decay / 2) |theta|^2, a Gaussian prior on the
 // parameters, is added in both modes. In stochastic mode the gradient can be
 // clipped to a maximum Euclidean norm (rescaled, direction kept).
+//
+// Non-finite evaluations (see nonfinite.hpp). In stochastic mode the objective
+// applies the policy itself: `stop` throws a NumericalError naming the component
+// that produced the first NaN or Inf; `skip` discards the evaluation and evaluates
+// the next mini-batch (with new noise) at the same theta, so the optimizer never
+// sees the skipped step and neither its parameters nor its state (Adam's m, v, t)
+// change. max_consecutive_skips non-finite evaluations in a row throw. An ODE
+// solve whose state became non-finite (SolverError kNonFinite) counts as a
+// non-finite evaluation; a solver that gave up otherwise stops the stage. In
+// deterministic mode the value is returned as it is, whatever the policy: the
+// function is fixed, so a skip would see the same value again, and a line search
+// backs off from a non-finite trial point by itself; an optimizer that gives up
+// on it throws, and with_location() names the component.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "liouville/core/density_model.hpp"
+#include "liouville/core/nonfinite.hpp"
 #include "liouville/core/optimizer.hpp"
 #include "liouville/core/parameters.hpp"
 
@@ -31,6 +47,8 @@ class LikelihoodObjective final : public Objective {
     bool deterministic = false;
     Scalar weight_decay = 0;
     Scalar clip_gradient_norm = 0;  // 0: no clipping; stochastic mode only
+    NonFinitePolicy on_nonfinite = NonFinitePolicy::kStop;
+    long max_consecutive_skips = 10;  // skip: this many non-finite evaluations in a row stop
   };
 
   LikelihoodObjective(const DensityModel& model, ParameterStore& parameters, const Matrix& data, Options options,
@@ -48,9 +66,31 @@ class LikelihoodObjective final : public Objective {
   // of the epoch that just ended.
   Scalar take_mean_nll();
 
+  // Mini-batches skipped so far for a non-finite loss or gradient.
+  long skipped_steps() const { return skipped_steps_; }
+
+  // `cause` followed by the component that produced the non-finite value, when
+  // the latest evaluation was non-finite (an optimizer's error about it).
+  std::string with_location(const std::string& cause);
+
  private:
+  // A non-finite evaluation, kept so its first non-finite value can be located.
+  struct NonFiniteEvaluation {
+    Vector theta;
+    Vector gradient;
+    Matrix batch;  // empty: the full data set
+    Rng noise;
+    Scalar loss;
+  };
+
   void next_batch();
   Scalar record(const LikelihoodTerms& terms);
+  // One evaluation at theta on the next batch (or the full data) with `noise`.
+  LikelihoodTerms evaluate_batch(ConstVectorRef theta, VectorRef gradient, Rng noise);
+  // Where the latest (non-finite) evaluation's first NaN or Inf came from.
+  std::string locate_latest_nonfinite();
+  // "the loss is nan; first non-finite value: model.flow[1] (planar): ..."
+  std::string describe_nonfinite();
 
   const DensityModel& model_;
   ParameterStore& parameters_;
@@ -64,6 +104,8 @@ class LikelihoodObjective final : public Objective {
   LikelihoodTerms last_terms_;
   Scalar nll_sum_ = 0;
   long nll_count_ = 0;
+  std::optional<NonFiniteEvaluation> nonfinite_;  // the latest evaluation, when it was non-finite
+  long skipped_steps_ = 0;
 };
 
 }  // namespace liouville

@@ -22,6 +22,7 @@
 #include "liouville/core/density_model.hpp"
 #include "liouville/core/errors.hpp"
 #include "liouville/core/learning_rate_schedule.hpp"
+#include "liouville/core/nonfinite.hpp"
 #include "liouville/core/optimizer.hpp"
 #include "liouville/core/parameters.hpp"
 #include "liouville/core/solve_counters.hpp"
@@ -45,6 +46,10 @@ struct TrainingStage {
   LearningRateSchedule schedule;  // optimizers with a learning rate only
   EarlyStopping early_stopping;   // needs validation data
   bool keep_best = false;         // end with the parameters of the best validation epoch
+  // A non-finite loss or gradient: stop, or skip the step (stochastic optimizers;
+  // a deterministic stage stops, as its objective would give the same value again).
+  NonFinitePolicy on_nonfinite = NonFinitePolicy::kStop;
+  long max_consecutive_skips = 10;
 };
 
 struct EpochRecord {
@@ -78,6 +83,7 @@ struct StageResult {
   Scalar best_validation_nll = kNotAvailable;
   bool early_stopped = false;
   bool restored_best = false;   // the parameters are those of best_epoch
+  long skipped_steps = 0;       // mini-batches skipped for a non-finite loss or gradient
   std::string summary() const;  // one line: why it stopped, and the best epoch
 };
 
