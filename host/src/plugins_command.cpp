@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "config_loading.hpp"
+#include "config_reference.hpp"
 
 namespace liouville::host {
 namespace {
@@ -15,33 +16,18 @@ void print_schema(const Schema& schema, const std::string& indent) {
   }
 }
 
-void print_markdown(const RegisteredComponent& component) {
-  std::cout << "### `" << component.info->name << "` (" << component.info->interface << ")\n\n"
-            << component.info->summary << "\n\n";
-  if (component.schema.entries().empty()) {
-    std::cout << "No parameters.\n\n";
-    return;
-  }
-  std::cout << "| parameter | type | default | description |\n|---|---|---|---|\n";
-  for (const auto& entry : component.schema.entries()) {
-    std::cout << "| `" << entry->name() << "` | " << to_string(entry->kind()) << " | "
-              << (entry->is_required() ? "required" : "") << " | " << entry->documentation() << " |\n";
-  }
-  std::cout << '\n';
-}
-
 }  // namespace
 
 int list_plugins(const std::vector<std::filesystem::path>& extra, bool markdown) {
   Registry registry;
   registry.load_search_path(extra);
   print_load_failures(registry);
+  if (markdown) {
+    write_config_reference(std::cout, registry);
+    return kSuccess;
+  }
   std::string interface;
   for (const RegisteredComponent* component : registry.list()) {
-    if (markdown) {
-      print_markdown(*component);
-      continue;
-    }
     if (component->info->interface != interface) {
       interface = component->info->interface;
       std::cout << interface << ":\n";

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "liouville/core/errors.hpp"
+#include "liouville/registry/schema_text.hpp"
 #include "value_text.hpp"
 
 namespace liouville {
@@ -175,19 +176,32 @@ std::string ParameterSpec::describe() const {
   out << name_ << " (" << to_string(kind_);
   if (!interface_.empty()) out << " of " << interface_;
   if (required_) out << ", required";
-  if (default_) out << ", default " << value_text(*default_);
-  if (lower_) out << ", " << (lower_inclusive_ ? ">= " : "> ") << number_text(*lower_);
-  if (upper_) out << ", " << (upper_inclusive_ ? "<= " : "< ") << number_text(*upper_);
-  if (min_size_ && max_size_ && *min_size_ == *max_size_) {
-    out << ", exactly " << *min_size_ << (*min_size_ == 1 ? " item" : " items");
-  } else {
-    if (min_size_) out << ", at least " << *min_size_ << (*min_size_ == 1 ? " item" : " items");
-    if (max_size_) out << ", at most " << *max_size_ << (*max_size_ == 1 ? " item" : " items");
-  }
+  if (default_) out << ", default " << default_text(*this);
+  if (const std::string bounds = bounds_text(*this); !bounds.empty()) out << ", " << bounds;
   if (!choices_.empty()) out << ": " << join(choices_, " | ");
   out << ")";
   if (!doc_.empty()) out << ": " << doc_;
   return out.str();
+}
+
+std::string default_text(const ParameterSpec& spec) {
+  return spec.default_value() ? value_text(*spec.default_value()) : std::string();
+}
+
+std::string bounds_text(const ParameterSpec& spec) {
+  std::vector<std::string> parts;
+  if (spec.lower()) parts.push_back((spec.lower_inclusive() ? ">= " : "> ") + number_text(*spec.lower()));
+  if (spec.upper()) parts.push_back((spec.upper_inclusive() ? "<= " : "< ") + number_text(*spec.upper()));
+  const auto items = [](long n) { return std::to_string(n) + (n == 1 ? " item" : " items"); };
+  const auto& min_size = spec.min_list_size();
+  const auto& max_size = spec.max_list_size();
+  if (min_size && max_size && *min_size == *max_size) {
+    parts.push_back("exactly " + items(*min_size));
+  } else {
+    if (min_size) parts.push_back("at least " + items(*min_size));
+    if (max_size) parts.push_back("at most " + items(*max_size));
+  }
+  return join(parts, ", ");
 }
 
 Schema::Schema() = default;
