@@ -31,7 +31,7 @@ Scalar LikelihoodObjective::record(const LikelihoodTerms& terms) {
   last_terms_ = terms;
   nll_sum_ += terms.nll;
   ++nll_count_;
-  return terms.nll;
+  return terms.nll + terms.penalty;
 }
 
 Scalar LikelihoodObjective::take_mean_nll() {
@@ -58,24 +58,24 @@ void LikelihoodObjective::next_batch() {
 Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
   if (theta.data() != parameters_.values().data()) parameters_.values() = theta;
   gradient = options_.weight_decay * theta;
-  const Scalar penalty = 0.5 * options_.weight_decay * theta.squaredNorm();
+  const Scalar decay = 0.5 * options_.weight_decay * theta.squaredNorm();
   if (options_.deterministic) {
     Rng noise = fixed_noise_;
-    return penalty + record(model_.negative_log_likelihood(data_, noise, gradient));
+    return decay + record(model_.negative_log_likelihood(data_, noise, gradient));
   }
   Rng noise = rng_.split(rng_.next_u64());
-  Scalar nll = 0;
+  Scalar loss = 0;  // nll + the flow's penalty
   if (options_.batch_size == data_.cols()) {
-    nll = record(model_.negative_log_likelihood(data_, noise, gradient));
+    loss = record(model_.negative_log_likelihood(data_, noise, gradient));
   } else {
     next_batch();
-    nll = record(model_.negative_log_likelihood(batch_, noise, gradient));
+    loss = record(model_.negative_log_likelihood(batch_, noise, gradient));
   }
   if (options_.clip_gradient_norm > 0) {
     const Scalar norm = gradient.norm();
     if (norm > options_.clip_gradient_norm) gradient *= options_.clip_gradient_norm / norm;
   }
-  return penalty + nll;
+  return decay + loss;
 }
 
 }  // namespace liouville
