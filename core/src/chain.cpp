@@ -53,12 +53,14 @@ void Chain::forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng& noise,
   Matrix current = x;
   Vector layer_logdet(x.cols());
   logdet.setZero();
+  Scalar penalty = 0;  // the layers' regularization penalties add up
   for (const auto& layer : layers_) {
     Matrix next(current.rows(), current.cols());
     std::unique_ptr<Tape> layer_tape;
     if (recomputed) recomputed->noise.push_back(noise);
     layer->forward(current, next, layer_logdet, noise, tape ? &layer_tape : nullptr);
     logdet += layer_logdet;
+    if (layer_tape) penalty += layer_tape->penalty;
     if (stored) {
       stored->inputs.push_back(std::move(current));
       stored->tapes.push_back(std::move(layer_tape));
@@ -67,6 +69,8 @@ void Chain::forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng& noise,
     current = std::move(next);
   }
   z = current;
+  if (stored) stored->penalty = penalty;
+  if (recomputed) recomputed->penalty = penalty;
   if (stored) *tape = std::move(stored);
   if (recomputed) *tape = std::move(recomputed);
 }
@@ -102,6 +106,8 @@ void Chain::backward_stored(const Tape* tape, ConstMatrixRef z, ConstMatrixRef z
     const Matrix& input = stored.inputs[k];
     const ConstMatrixRef output = k + 1 < layers_.size() ? ConstMatrixRef(stored.inputs[k + 1]) : z;
     Matrix input_bar(input.rows(), input.cols());
+    // The chain's penalty is the sum of its layers', so each gets its cotangent.
+    if (stored.tapes[k]) stored.tapes[k]->penalty_bar = stored.penalty_bar;
     layers_[k]->backward(stored.tapes[k].get(), input, output, output_bar, logdet_bar, input_bar, theta_bar);
     output_bar = std::move(input_bar);
   }
@@ -135,6 +141,7 @@ void Chain::backward_recomputed(const Tape* tape, ConstMatrixRef x, ConstMatrixR
     if (recomputed.has_tape[k]) {
       Rng forward_noise = recomputed.noise[k];
       layers_[k]->forward(layer_input, output, layer_logdet, forward_noise, &layer_tape);
+      if (layer_tape) layer_tape->penalty_bar = recomputed.penalty_bar;
     }
     Matrix input_bar(output.rows(), output.cols());
     layers_[k]->backward(layer_tape.get(), layer_input, output, output_bar, logdet_bar, input_bar, theta_bar);

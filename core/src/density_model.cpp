@@ -36,8 +36,10 @@ LikelihoodTerms DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noi
   z_bar *= -1.0 / static_cast<Scalar>(n);
   const Vector logdet_bar = Vector::Constant(n, -1.0 / static_cast<Scalar>(n));
   Matrix x_bar(x.rows(), n);
+  const Scalar penalty = tape ? tape->penalty : 0;
+  if (tape) tape->penalty_bar = 1;
   flow_->backward(tape.get(), x, z, z_bar, logdet_bar, x_bar, theta_bar);
-  return {-(log_p + logdet).mean(), 0.5 * z.colwise().squaredNorm().mean(), logdet.mean()};
+  return {-(log_p + logdet).mean(), 0.5 * z.colwise().squaredNorm().mean(), logdet.mean(), penalty};
 }
 
 Matrix DensityModel::sample(Index n, Rng& rng) const {

@@ -29,11 +29,10 @@ LikelihoodObjective::LikelihoodObjective(const DensityModel& model, ParameterSto
         "gradient disagree with its loss");
 }
 
-Scalar LikelihoodObjective::record(const LikelihoodTerms& terms) {
+void LikelihoodObjective::record(const LikelihoodTerms& terms) {
   last_terms_ = terms;
   nll_sum_ += terms.nll;
   ++nll_count_;
-  return terms.nll;
 }
 
 Scalar LikelihoodObjective::take_mean_nll() {
@@ -69,7 +68,7 @@ LikelihoodTerms LikelihoodObjective::evaluate_batch(ConstVectorRef theta, Vector
 
 Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
   if (theta.data() != parameters_.values().data()) parameters_.values() = theta;
-  const Scalar penalty = 0.5 * options_.weight_decay * theta.squaredNorm();
+  const Scalar decay = 0.5 * options_.weight_decay * theta.squaredNorm();
   for (long consecutive = 1;; ++consecutive) {
     const Rng noise = options_.deterministic ? fixed_noise_ : rng_.split(rng_.next_u64());
     LikelihoodTerms terms;
@@ -81,7 +80,7 @@ Scalar LikelihoodObjective::evaluate(ConstVectorRef theta, VectorRef gradient) {
       if (options_.deterministic || error.failure() != SolverFailure::kNonFinite) throw;
       terms.nll = std::numeric_limits<Scalar>::quiet_NaN();
     }
-    const Scalar loss = penalty + terms.nll;
+    const Scalar loss = decay + terms.nll + terms.penalty;
     if (std::isfinite(loss) && gradient.allFinite()) {
       nonfinite_.reset();
       record(terms);

@@ -21,7 +21,8 @@ namespace {
 std::string optional_number(Scalar value) { return std::isnan(value) ? std::string() : io::format_number(value); }
 
 // One row per iteration; train_nll and val_nll are filled on an epoch's last
-// iteration. half_sq_norm and logdet are Glow's two loss parts (seed 003).
+// iteration. half_sq_norm and logdet are Glow's two loss parts (seed 003);
+// penalty is the flow's regularization (ffjord's RNODE terms), part of loss, not of nll.
 std::vector<std::string> metrics_row(const IterationRecord& record) {
   const EpochRecord epoch = record.epoch_end.value_or(EpochRecord{0, kNotAvailable});
   return {std::to_string(record.stage + 1),
@@ -37,12 +38,13 @@ std::vector<std::string> metrics_row(const IterationRecord& record) {
           std::to_string(record.function_evaluations),
           io::format_number(record.seconds),
           optional_number(epoch.train_nll),
-          optional_number(epoch.validation_nll)};
+          optional_number(epoch.validation_nll),
+          io::format_number(record.terms.penalty)};
 }
 
 const std::vector<std::string> kMetricsHeader = {"stage", "optimizer",    "iteration", "epoch",     "loss",
                                                  "nll",   "half_sq_norm", "logdet",    "grad_norm", "lr_factor",
-                                                 "nfe",   "seconds",      "train_nll", "val_nll"};
+                                                 "nfe",   "seconds",      "train_nll", "val_nll",   "penalty"};
 
 std::map<std::string, Matrix> fixed_tensors(const Experiment& experiment) {
   if (!experiment.standardization) return {};
@@ -97,9 +99,16 @@ int train(const TrainArguments& arguments) {
           epoch_text += text;
         }
       }
-      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f  |g| %.3e%s  nfe %ld  %.1f it/s\n", record.stage + 1,
+      std::string penalty_text;
+      if (record.terms.penalty != 0) {
+        char text[96];
+        std::snprintf(text, sizeof text, " (nll %.6f + penalty %.6f)", record.terms.nll, record.terms.penalty);
+        penalty_text = text;
+      }
+      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f%s  |g| %.3e%s  nfe %ld  %.1f it/s\n", record.stage + 1,
                   stage_count, record.stage_name.c_str(), record.iteration, iterations, record.loss,
-                  record.gradient_norm, epoch_text.c_str(), record.function_evaluations, rate);
+                  penalty_text.c_str(), record.gradient_norm, epoch_text.c_str(), record.function_evaluations,
+                  rate);
       std::fflush(stdout);
       last_print_seconds = record.seconds;
       last_print_iteration = record.iteration;

@@ -9,6 +9,17 @@
 // The l row is left out of step control (it is driven by z, never drives it).
 // A stochastic trace estimator draws its probes once per solve.
 //
+// Regularization (RNODE, Finlay et al. 2020; rnode_dynamics.hpp): with
+// kinetic_energy = lambda_K > 0 or jacobian_norm = lambda_J > 0, a forward pass
+// that records a tape (training) also integrates E = int |f|^2 dt and
+// J = int |df/dz eps|^2 dt per sample, out of step control, and puts
+// lambda_K mean(E) + lambda_J mean(J) in Tape::penalty. eps is the trace
+// estimator's probe when it draws one (Hutchinson), so the two estimates share
+// their randomness as in RNODE. With the exact trace, a Gaussian probe is drawn
+// once per solve: one JVP per step whatever the dimension, unbiased for the
+// Frobenius norm (the exact norm would cost dim JVPs, the price the exact trace
+// already pays). Evaluation (no tape) and inverse carry no extra channels.
+//
 // backward: the cotangent of y(t1) is [z_bar; logdet_bar^T]; the gradient method
 // (solve_gradient.hpp: discrete or adjoint) carries it back to y(t0) and x_bar is
 // its top rows.
@@ -19,6 +30,7 @@
 
 #include "cnf_dynamics.hpp"
 #include "liouville/core/integrate.hpp"
+#include "rnode_dynamics.hpp"
 #include "solve_gradient.hpp"
 
 namespace liouville {
@@ -27,6 +39,7 @@ namespace {
 // What a forward pass keeps: the probes of its solve and the solve's record.
 struct FfjordTape final : Tape {
   Matrix probes;
+  Matrix jacobian_probes;  // the Jacobian regularizer's (empty without it)
   std::unique_ptr<SolveRecord> record;
   Index batch = 0;
 };
@@ -56,10 +69,31 @@ class Ffjord final : public Bijection {
     schema.boolean("seminorm")
         .default_value(false)
         .doc("gradient: adjoint only: leave the parameter adjoint out of the backward solve's step control.");
+    schema.real("kinetic_energy")
+        .default_value(0.0)
+        .min(0)
+        .doc(
+            "RNODE's lambda_K (Finlay et al. 2020): adds lambda_K times the batch mean of int |f|^2 dt to the "
+            "training loss; 0: off, no extra cost.");
+    schema.real("jacobian_norm")
+        .default_value(0.0)
+        .min(0)
+        .doc(
+            "RNODE's lambda_J: adds lambda_J times the batch mean of int |df/dz eps|^2 dt (a Frobenius norm "
+            "estimate; eps is the trace estimator's probe, or a Gaussian one with the exact trace) to the "
+            "training loss; 0: off, no extra cost.");
     schema.check([](const Params& params) -> std::optional<std::string> {
       const auto& tspan = params.get_real_list("tspan");
       if (tspan.size() == 2 && tspan[0] == tspan[1])
         return "tspan: t0 and t1 are both " + std::to_string(tspan[0]) + "; the interval must not be empty";
+      return std::nullopt;
+    });
+    schema.check([](const Params& params) -> std::optional<std::string> {
+      const auto& tspan = params.get_real_list("tspan");
+      const bool regularized = params.get_real("kinetic_energy") > 0 || params.get_real("jacobian_norm") > 0;
+      if (regularized && tspan.size() == 2 && tspan[1] < tspan[0])
+        return "kinetic_energy, jacobian_norm: the regularizers integrate forward in time; tspan [" +
+               std::to_string(tspan[0]) + ", " + std::to_string(tspan[1]) + "] runs backwards (t1 < t0)";
       return std::nullopt;
     });
     schema.check([](const Params& params) -> std::optional<std::string> {
@@ -74,6 +108,9 @@ class Ffjord final : public Bijection {
         dim_(context.dim()),
         t0_(params.get_real_list("tspan").at(0)),
         t1_(params.get_real_list("tspan").at(1)),
+        kinetic_weight_(params.get_real("kinetic_energy")),
+        jacobian_weight_(params.get_real("jacobian_norm")),
+        channels_{kinetic_weight_ > 0, jacobian_weight_ > 0},
         parameters_begin_(context.parameters().size()),
         field_(context.create<VectorField>(params, "vector_field")),
         solver_(context.create<ODESolver>(params, "solver")),
@@ -92,10 +129,13 @@ class Ffjord final : public Bijection {
                std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
     Matrix probes = trace_->draw_probes(dim_, x.cols(), noise);
-    const CnfDynamics dynamics(*field_, *trace_, probes);
-    Matrix y(dim_ + 1, x.cols());
+    const CnfDynamics cnf(*field_, *trace_, probes);
+    const bool regularized = tape != nullptr && channels_.count() > 0;
+    Matrix jacobian_probes = regularized ? draw_jacobian_probes(probes, x.cols(), noise) : Matrix();
+    const RnodeDynamics rnode(cnf, *field_, jacobian_probes, channels_);
+    const OdeSystem& dynamics = regularized ? static_cast<const OdeSystem&>(rnode) : cnf;
+    Matrix y = Matrix::Zero(dynamics.rows(), x.cols());
     y.topRows(dim_) = x;
-    y.row(dim_).setZero();
     std::unique_ptr<SolveRecord> record;
     if (tape != nullptr)
       gradient_->solve(*solver_, dynamics, t0_, t1_, y, options(), record);
@@ -106,6 +146,8 @@ class Ffjord final : public Bijection {
     if (tape != nullptr) {
       auto kept = std::make_unique<FfjordTape>();
       kept->probes = std::move(probes);
+      kept->jacobian_probes = std::move(jacobian_probes);
+      if (regularized) kept->penalty = penalty(y);
       kept->record = std::move(record);
       kept->batch = x.cols();
       *tape = std::move(kept);
@@ -115,7 +157,7 @@ class Ffjord final : public Bijection {
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng& noise) const override {
     check_shapes("inverse", z, x, logdet);
     const Matrix probes = trace_->draw_probes(dim_, z.cols(), noise);
-    const CnfDynamics dynamics(*field_, *trace_, probes);
+    const CnfDynamics dynamics(*field_, *trace_, probes);  // sampling carries no penalty
     Matrix y(dim_ + 1, z.cols());
     y.topRows(dim_) = z;
     y.row(dim_).setZero();
@@ -134,10 +176,14 @@ class Ffjord final : public Bijection {
       throw DataError(path_ + ": ffjord backward got inconsistent shapes (the tape holds a batch of " +
                       std::to_string(kept->batch) + ", x is " + shape(x) + ", z_bar " + shape(z_bar) + ", x_bar " +
                       shape(x_bar) + ", logdet_bar has " + std::to_string(logdet_bar.size()) + " values)");
-    const CnfDynamics dynamics(*field_, *trace_, kept->probes);
-    Matrix y_bar(dim_ + 1, x.cols());
+    const CnfDynamics cnf(*field_, *trace_, kept->probes);
+    const RnodeDynamics rnode(cnf, *field_, kept->jacobian_probes, channels_);
+    const OdeSystem& dynamics = channels_.count() > 0 ? static_cast<const OdeSystem&>(rnode) : cnf;
+    Matrix y_bar(dynamics.rows(), x.cols());
     y_bar.topRows(dim_) = z_bar;
     y_bar.row(dim_) = logdet_bar.transpose();
+    if (channels_.count() > 0)
+      y_bar.bottomRows(channels_.count()) = penalty_cotangent(kept->penalty_bar, x.cols());
     gradient_->backward(*solver_, dynamics, *kept->record, y_bar, theta_bar);
     x_bar = y_bar.topRows(dim_);
   }
@@ -147,6 +193,35 @@ class Ffjord final : public Bijection {
     IntegrateOptions options;
     options.controlled_rows = dim_;
     return options;
+  }
+
+  // The Jacobian channel's probes: the trace estimator's, or a Gaussian draw when
+  // it has none (the exact trace); empty without the channel.
+  Matrix draw_jacobian_probes(const Matrix& trace_probes, Index batch, Rng& noise) const {
+    if (!channels_.jacobian) return Matrix();
+    if (trace_probes.size() > 0) return trace_probes;
+    Matrix probes(dim_, batch);
+    noise.fill_normal(probes);
+    return probes;
+  }
+
+  // lambda_K mean(E(t1)) + lambda_J mean(J(t1)) from the regularized state.
+  Scalar penalty(const Matrix& y) const {
+    Index row = dim_ + 1;
+    Scalar total = 0;
+    if (channels_.kinetic) total += kinetic_weight_ * y.row(row++).mean();
+    if (channels_.jacobian) total += jacobian_weight_ * y.row(row).mean();
+    return total;
+  }
+
+  // The cotangent of the E and J rows at t1 for a penalty cotangent penalty_bar.
+  Matrix penalty_cotangent(Scalar penalty_bar, Index batch) const {
+    Matrix rows(channels_.count(), batch);
+    Index row = 0;
+    const Scalar per_sample = penalty_bar / static_cast<Scalar>(batch);
+    if (channels_.kinetic) rows.row(row++).setConstant(kinetic_weight_ * per_sample);
+    if (channels_.jacobian) rows.row(row).setConstant(jacobian_weight_ * per_sample);
+    return rows;
   }
 
   static std::string shape(ConstMatrixRef m) {
@@ -164,6 +239,9 @@ class Ffjord final : public Bijection {
   Index dim_;
   Scalar t0_;
   Scalar t1_;
+  Scalar kinetic_weight_;
+  Scalar jacobian_weight_;
+  RnodeChannels channels_;
   Index parameters_begin_;  // the children's parameters follow it, contiguous
   std::shared_ptr<VectorField> field_;
   std::shared_ptr<ODESolver> solver_;

@@ -54,6 +54,10 @@ class Invert final : public Bijection {
     Vector inner_logdet(x.cols());
     Rng inner_noise = replay;
     inner_->forward(kept->y, image, inner_logdet, inner_noise, &kept->inner);
+    if (kept->inner && kept->inner->penalty != 0)
+      throw NotSupported(path_ +
+                         ": the inverted bijection adds a regularization penalty (such as ffjord's kinetic_energy "
+                         "or jacobian_norm), which invert does not carry; regularize a bijection outside invert");
     *tape = std::move(kept);
   }
 

@@ -139,7 +139,7 @@ TEST_CASE("ffjord with Hutchinson probes: fixed within a solve, drawn from the g
 TEST_CASE("ffjord rejects bad configurations and inputs") {
   SUBCASE("tspan must not be empty") {
     const auto& checks = registry().find("Bijection", "ffjord")->schema.checks();
-    REQUIRE(checks.size() == 2);
+    REQUIRE(checks.size() == 3);
     Params params = ffjord_params(registry(), linear_params("flow.vector_field"), tsit5_fixed(registry(), 0.1),
                                   trace_params(registry(), "exact"), {0.5, 0.5});
     const auto message = checks.front()(params);
@@ -150,7 +150,7 @@ TEST_CASE("ffjord rejects bad configurations and inputs") {
   }
   SUBCASE("seminorm needs the adjoint gradient") {
     const auto& checks = registry().find("Bijection", "ffjord")->schema.checks();
-    REQUIRE(checks.size() == 2);
+    REQUIRE(checks.size() == 3);
     Params params = ffjord_params(registry(), linear_params("flow.vector_field"), tsit5_fixed(registry(), 0.1),
                                   trace_params(registry(), "exact"));
     params.set("seminorm", Value{true});

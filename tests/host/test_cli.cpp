@@ -99,7 +99,7 @@ TEST_CASE("the FFJORD 1-D seed experiment reaches its figures") {
     CHECK_MESSAGE(std::filesystem::exists(run / file), file);
   CHECK(slurp(run / "metrics.csv")
             .rfind("stage,optimizer,iteration,epoch,loss,nll,half_sq_norm,logdet,grad_norm,lr_factor,nfe,seconds,"
-                   "train_nll,val_nll\n",
+                   "train_nll,val_nll,penalty\n",
                    0) == 0);
 
   const Result eval = run_cli("eval '" + run.string() + "' --json");

@@ -55,7 +55,7 @@ TEST_CASE("train: validation split, epochs, metrics per epoch, standardization s
   std::string line;
   std::getline(metrics, line);
   const std::vector<std::string> header = split_line(line);
-  REQUIRE(header.size() == 14);
+  REQUIRE(header.size() == 15);
   long rows = 0;
   long epoch_rows = 0;
   double first_validation = 0;

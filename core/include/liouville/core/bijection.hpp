@@ -24,12 +24,22 @@
 namespace liouville {
 
 // What a forward pass recorded for its reverse pass.
+//
+// A bijection may also add a regularization penalty to the training loss (RNODE's
+// kinetic and Jacobian terms, Finlay et al. 2020): forward stores its value in
+// `penalty`, and backward adds penalty_bar times the penalty's gradient to x_bar
+// and theta_bar. The caller sets penalty_bar between forward and backward; at 0
+// (the default) backward is the plain reverse mode of (z, logdet). A forward pass
+// without a tape (evaluation) computes no penalty.
 class Tape {
  public:
   Tape() = default;
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
   virtual ~Tape();
+
+  Scalar penalty = 0;
+  Scalar penalty_bar = 0;
 };
 
 class Bijection : public Component {

@@ -20,6 +20,7 @@ struct LikelihoodTerms {
   Scalar nll = 0;
   Scalar half_squared_norm = 0;  // mean of |z|^2 / 2 over the batch
   Scalar logdet = 0;             // mean of log|det dz/dx| over the batch
+  Scalar penalty = 0;            // the flow's regularization (Tape::penalty), not part of nll
 };
 
 // The config names of a model's parts, for messages: the base,
@@ -43,8 +44,9 @@ class DensityModel {
   // log p(x) per column.
   Vector log_density(ConstMatrixRef x, Rng& noise) const;
 
-  // Mean negative log-likelihood over the columns of x; the gradient with respect
-  // to the flat parameter vector is added into theta_bar.
+  // Mean negative log-likelihood over the columns of x and the flow's
+  // regularization penalty; the gradient of nll + penalty with respect to the
+  // flat parameter vector is added into theta_bar.
   LikelihoodTerms negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const;
 
   // n samples: z ~ base, x = flow.inverse(z).

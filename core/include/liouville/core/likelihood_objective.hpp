@@ -1,5 +1,6 @@
 // The training objective: the mean negative log-likelihood of a DensityModel on
-// a data set, as a function of the flat parameter vector.
+// a data set plus its flow's regularization penalty (Tape::penalty), as a
+// function of the flat parameter vector.
 //
 // Stochastic mode (Adam): every evaluation takes the next mini-batch of an epoch
 // reshuffled each pass, and fresh noise for stochastic trace estimators.
@@ -59,7 +60,8 @@ class LikelihoodObjective final : public Objective {
 
   Index batches_per_epoch() const { return liouville::batches_per_epoch(data_.cols(), options_.batch_size); }
 
-  // The likelihood terms (without the penalty) of the latest evaluation.
+  // The likelihood terms and the flow's penalty (without weight decay) of the
+  // latest evaluation.
   const LikelihoodTerms& last_terms() const { return last_terms_; }
 
   // The mean NLL of the evaluations since the previous call: the training NLL
@@ -84,7 +86,7 @@ class LikelihoodObjective final : public Objective {
   };
 
   void next_batch();
-  Scalar record(const LikelihoodTerms& terms);
+  void record(const LikelihoodTerms& terms);
   // One evaluation at theta on the next batch (or the full data) with `noise`.
   LikelihoodTerms evaluate_batch(ConstVectorRef theta, VectorRef gradient, Rng noise);
   // Where the latest (non-finite) evaluation's first NaN or Inf came from.

@@ -9,6 +9,9 @@
 //                          L = <a, z(x)> + <b, logdet(x)> (random a, b), and Taylor
 //                          tests in x and in theta (theta perturbed through the
 //                          parameter store) judged at the round-off of L.
+//                          With penalty_weight w != 0, L also has w times the
+//                          regularization penalty the forward pass puts on its
+//                          tape (Tape::penalty), and backward gets penalty_bar = w.
 //
 // Every evaluation uses a copy of the same `noise` generator, so a stochastic
 // bijection (Hutchinson probes) is checked as one fixed function. Each check
@@ -136,6 +139,7 @@ struct BijectionCheckOptions {
   double taylor_step = 1e-2;     // first step of the Taylor tests
   int taylor_halvings = 5;
   std::uint64_t seed = 20240917;  // the cotangents a, b and the Taylor directions
+  double penalty_weight = 0;      // w: L gains w * Tape::penalty
 };
 
 struct BackwardCheck {
@@ -172,12 +176,14 @@ inline BackwardCheck check_backward(const Bijection& bijection, ParameterStore& 
   draws.fill_normal(a);
   draws.fill_normal(b);
 
+  const double w = options.penalty_weight;
   const auto loss = [&](const Matrix& at) {
     Matrix z(dim, batch);
     Vector logdet(batch);
     Rng copy = noise;
-    bijection.forward(at, z, logdet, copy, nullptr);
-    return a.cwiseProduct(z).sum() + b.dot(logdet);
+    std::unique_ptr<Tape> tape;
+    bijection.forward(at, z, logdet, copy, w != 0 ? &tape : nullptr);
+    return a.cwiseProduct(z).sum() + b.dot(logdet) + (tape ? w * tape->penalty : 0.0);
   };
 
   Matrix z(dim, batch);
@@ -187,11 +193,14 @@ inline BackwardCheck check_backward(const Bijection& bijection, ParameterStore& 
   bijection.forward(x, z, logdet, copy, &tape);
   Matrix x_bar(dim, batch);
   Vector theta_bar = Vector::Zero(store.size());
+  const double penalty = tape ? w * tape->penalty : 0.0;
+  if (tape) tape->penalty_bar = w;
   bijection.backward(tape.get(), x, z, a, b, x_bar, theta_bar);
 
   BackwardCheck result;
-  result.loss = a.cwiseProduct(z).sum() + b.dot(logdet);
-  result.noise = roundoff(a.cwiseProduct(z).cwiseAbs().sum() + b.cwiseProduct(logdet).cwiseAbs().sum());
+  result.loss = a.cwiseProduct(z).sum() + b.dot(logdet) + penalty;
+  result.noise =
+      roundoff(a.cwiseProduct(z).cwiseAbs().sum() + b.cwiseProduct(logdet).cwiseAbs().sum() + std::abs(penalty));
   const ScalarFunction loss_in_x = [&](const Vector& flat) { return loss(unflatten(flat, dim, batch)); };
   result.x_gradient =
       check_gradient(loss_in_x, flatten(x), flatten(x_bar), options.gradient_step, options.gradient_floor);
