@@ -8,6 +8,9 @@
 // so x = z(t0) and logdet = l(t0) = -int_t0^t1 tr dt = log|det dx/dz|.
 // The l row is left out of step control (it is driven by z, never drives it).
 // A stochastic trace estimator draws its probes once per solve.
+// Threads: each evaluation of the dynamics is split over fixed column chunks on
+// the context's thread pool (chunked_system.hpp), so results do not depend on the
+// thread count.
 //
 // backward: the cotangent of y(t1) is [z_bar; logdet_bar^T]; the gradient method
 // (solve_gradient.hpp: discrete or adjoint) carries it back to y(t0) and x_bar is
@@ -18,11 +21,17 @@
 #include <string>
 
 #include "cnf_dynamics.hpp"
+#include "liouville/core/chunked_system.hpp"
 #include "liouville/core/integrate.hpp"
 #include "solve_gradient.hpp"
 
 namespace liouville {
 namespace {
+
+// The widest column chunk of one evaluation of the dynamics: narrow enough to
+// balance a batch of 100 over 2 to 4 threads, wide enough for efficient matrix
+// products. Changing it changes results in the last bits.
+constexpr Index kMaxChunkColumns = 32;
 
 // What a forward pass keeps: the probes of its solve and the solve's record.
 struct FfjordTape final : Tape {
@@ -80,7 +89,9 @@ class Ffjord final : public Bijection {
         trace_(context.create<TraceEstimator>(params, "trace")),
         gradient_(make_solve_gradient(params.get_string("gradient"),
                                       {parameters_begin_, context.parameters().size() - parameters_begin_},
-                                      params.get_bool("seminorm"))) {
+                                      params.get_bool("seminorm"))),
+        pool_(context.thread_pool()),
+        parameters_size_(context.parameters().size() - parameters_begin_) {
     if (field_->dim() != dim_)
       throw ConfigError(path_ + ".vector_field: dimension " + std::to_string(field_->dim()) +
                         " does not match the flow's dimension " + std::to_string(dim_));
@@ -92,7 +103,7 @@ class Ffjord final : public Bijection {
                std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
     Matrix probes = trace_->draw_probes(dim_, x.cols(), noise);
-    const CnfDynamics dynamics(*field_, *trace_, probes);
+    const ChunkedSystem dynamics = chunked_dynamics(probes, x.cols());
     Matrix y(dim_ + 1, x.cols());
     y.topRows(dim_) = x;
     y.row(dim_).setZero();
@@ -115,7 +126,7 @@ class Ffjord final : public Bijection {
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng& noise) const override {
     check_shapes("inverse", z, x, logdet);
     const Matrix probes = trace_->draw_probes(dim_, z.cols(), noise);
-    const CnfDynamics dynamics(*field_, *trace_, probes);
+    const ChunkedSystem dynamics = chunked_dynamics(probes, z.cols());
     Matrix y(dim_ + 1, z.cols());
     y.topRows(dim_) = z;
     y.row(dim_).setZero();
@@ -134,7 +145,7 @@ class Ffjord final : public Bijection {
       throw DataError(path_ + ": ffjord backward got inconsistent shapes (the tape holds a batch of " +
                       std::to_string(kept->batch) + ", x is " + shape(x) + ", z_bar " + shape(z_bar) + ", x_bar " +
                       shape(x_bar) + ", logdet_bar has " + std::to_string(logdet_bar.size()) + " values)");
-    const CnfDynamics dynamics(*field_, *trace_, kept->probes);
+    const ChunkedSystem dynamics = chunked_dynamics(kept->probes, x.cols());
     Matrix y_bar(dim_ + 1, x.cols());
     y_bar.topRows(dim_) = z_bar;
     y_bar.row(dim_) = logdet_bar.transpose();
@@ -143,6 +154,16 @@ class Ffjord final : public Bijection {
   }
 
  private:
+  // The CNF dynamics over a batch of `batch` columns, one CnfDynamics per chunk
+  // with its columns of the probes (none for a deterministic estimator).
+  ChunkedSystem chunked_dynamics(const Matrix& probes, Index batch) const {
+    const auto make_part = [&](Index begin, Index columns) {
+      return std::make_unique<CnfDynamics>(
+          *field_, *trace_, probes.size() == 0 ? probes.leftCols(0) : probes.middleCols(begin, columns));
+    };
+    return ChunkedSystem(batch, kMaxChunkColumns, make_part, *pool_, parameters_begin_, parameters_size_);
+  }
+
   IntegrateOptions options() const {
     IntegrateOptions options;
     options.controlled_rows = dim_;
@@ -169,6 +190,8 @@ class Ffjord final : public Bijection {
   std::shared_ptr<ODESolver> solver_;
   std::shared_ptr<TraceEstimator> trace_;
   std::unique_ptr<SolveGradient> gradient_;
+  std::shared_ptr<ThreadPool> pool_;
+  Index parameters_size_;
 };
 
 }  // namespace liouville
