@@ -91,7 +91,8 @@ Experiment build_experiment(const Params& config, const Registry& registry,
   split_validation(experiment.training_data, train.get_real("validation_fraction"),
                    experiment.stream(Stream::kValidationSplit), experiment.validation_data);
 
-  RegistryBuildContext context(registry, *experiment.parameters, init_rng, experiment.dataset->dim());
+  RegistryBuildContext context(registry, *experiment.parameters, init_rng, experiment.dataset->dim(),
+                               std::make_shared<ThreadPool>(config.get_int("threads")));
   const Params& model = config.child("model");
   auto base = context.create<Distribution>(model, "base");
   std::vector<std::shared_ptr<Bijection>> layers;

@@ -75,6 +75,9 @@ Schema experiment_schema() {
   schema.string_list("plugins")
       .default_value(std::vector<std::string>{})
       .doc("Extra plugin libraries or folders, searched after LIOUVILLE_PLUGIN_PATH.");
+  schema.integer("threads").default_value(0).min(0).doc(
+      "Threads a flow may split a batch over (the caller included); 0 = one per hardware thread. Results "
+      "do not depend on it.");
   schema.component("data", Dataset::kInterface).required().doc("Where the training data comes from.");
 
   Schema& model = schema.section("model", "The density model: a base distribution pushed through a flow.");

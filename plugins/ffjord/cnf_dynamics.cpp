@@ -2,7 +2,7 @@
 
 namespace liouville {
 
-CnfDynamics::CnfDynamics(const VectorField& field, const TraceEstimator& trace, const Matrix& probes)
+CnfDynamics::CnfDynamics(const VectorField& field, const TraceEstimator& trace, ConstMatrixRef probes)
     : field_(field), trace_(trace), probes_(probes) {}
 
 void CnfDynamics::rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const {

@@ -14,8 +14,9 @@ namespace liouville {
 
 class CnfDynamics final : public OdeSystem {
  public:
-  // `probes` must outlive the object (they are the estimator's, for one solve).
-  CnfDynamics(const VectorField& field, const TraceEstimator& trace, const Matrix& probes);
+  // `probes` must outlive the object (the estimator's for one solve, or the
+  // columns of them that match the batch chunk this system sees).
+  CnfDynamics(const VectorField& field, const TraceEstimator& trace, ConstMatrixRef probes);
 
   Index rows() const override { return field_.dim() + 1; }
 
@@ -28,7 +29,7 @@ class CnfDynamics final : public OdeSystem {
  private:
   const VectorField& field_;
   const TraceEstimator& trace_;
-  const Matrix& probes_;
+  Eigen::Ref<const Matrix> probes_;
 };
 
 }  // namespace liouville

@@ -8,6 +8,9 @@
 // so x = z(t0) and logdet = l(t0) = -int_t0^t1 tr dt = log|det dx/dz|.
 // The l row is left out of step control (it is driven by z, never drives it).
 // A stochastic trace estimator draws its probes once per solve.
+// Threads: each evaluation of the dynamics is split over fixed column chunks on
+// the context's thread pool (chunked_system.hpp), so results do not depend on the
+// thread count.
 //
 // Regularization (RNODE, Finlay et al. 2020; rnode_dynamics.hpp): with
 // kinetic_energy = lambda_K > 0 or jacobian_norm = lambda_J > 0, a forward pass
@@ -29,12 +32,18 @@
 #include <string>
 
 #include "cnf_dynamics.hpp"
+#include "liouville/core/chunked_system.hpp"
 #include "liouville/core/integrate.hpp"
 #include "rnode_dynamics.hpp"
 #include "solve_gradient.hpp"
 
 namespace liouville {
 namespace {
+
+// The widest column chunk of one evaluation of the dynamics: narrow enough to
+// balance a batch of 100 over 2 to 4 threads, wide enough for efficient matrix
+// products. Changing it changes results in the last bits.
+constexpr Index kMaxChunkColumns = 32;
 
 // What a forward pass keeps: the probes of its solve and the solve's record.
 struct FfjordTape final : Tape {
@@ -117,7 +126,9 @@ class Ffjord final : public Bijection {
         trace_(context.create<TraceEstimator>(params, "trace")),
         gradient_(make_solve_gradient(params.get_string("gradient"),
                                       {parameters_begin_, context.parameters().size() - parameters_begin_},
-                                      params.get_bool("seminorm"))) {
+                                      params.get_bool("seminorm"))),
+        pool_(context.thread_pool()),
+        parameters_size_(context.parameters().size() - parameters_begin_) {
     if (field_->dim() != dim_)
       throw ConfigError(path_ + ".vector_field: dimension " + std::to_string(field_->dim()) +
                         " does not match the flow's dimension " + std::to_string(dim_));
@@ -129,11 +140,9 @@ class Ffjord final : public Bijection {
                std::unique_ptr<Tape>* tape) const override {
     check_shapes("forward", x, z, logdet);
     Matrix probes = trace_->draw_probes(dim_, x.cols(), noise);
-    const CnfDynamics cnf(*field_, *trace_, probes);
     const bool regularized = tape != nullptr && channels_.count() > 0;
-    Matrix jacobian_probes = regularized ? draw_jacobian_probes(probes, x.cols(), noise) : Matrix();
-    const RnodeDynamics rnode(cnf, *field_, jacobian_probes, channels_);
-    const OdeSystem& dynamics = regularized ? static_cast<const OdeSystem&>(rnode) : cnf;
+    const Matrix jacobian_probes = regularized ? draw_jacobian_probes(probes, x.cols(), noise) : Matrix();
+    const ChunkedSystem dynamics = chunked_dynamics(probes, jacobian_probes, x.cols(), regularized);
     Matrix y = Matrix::Zero(dynamics.rows(), x.cols());
     y.topRows(dim_) = x;
     std::unique_ptr<SolveRecord> record;
@@ -157,7 +166,7 @@ class Ffjord final : public Bijection {
   void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng& noise) const override {
     check_shapes("inverse", z, x, logdet);
     const Matrix probes = trace_->draw_probes(dim_, z.cols(), noise);
-    const CnfDynamics dynamics(*field_, *trace_, probes);  // sampling carries no penalty
+    const ChunkedSystem dynamics = chunked_dynamics(probes, Matrix(), z.cols(), false);  // no penalty
     Matrix y(dim_ + 1, z.cols());
     y.topRows(dim_) = z;
     y.row(dim_).setZero();
@@ -176,9 +185,8 @@ class Ffjord final : public Bijection {
       throw DataError(path_ + ": ffjord backward got inconsistent shapes (the tape holds a batch of " +
                       std::to_string(kept->batch) + ", x is " + shape(x) + ", z_bar " + shape(z_bar) + ", x_bar " +
                       shape(x_bar) + ", logdet_bar has " + std::to_string(logdet_bar.size()) + " values)");
-    const CnfDynamics cnf(*field_, *trace_, kept->probes);
-    const RnodeDynamics rnode(cnf, *field_, kept->jacobian_probes, channels_);
-    const OdeSystem& dynamics = channels_.count() > 0 ? static_cast<const OdeSystem&>(rnode) : cnf;
+    const ChunkedSystem dynamics =
+        chunked_dynamics(kept->probes, kept->jacobian_probes, x.cols(), channels_.count() > 0);
     Matrix y_bar(dynamics.rows(), x.cols());
     y_bar.topRows(dim_) = z_bar;
     y_bar.row(dim_) = logdet_bar.transpose();
@@ -189,6 +197,41 @@ class Ffjord final : public Bijection {
   }
 
  private:
+  // The CNF dynamics over a batch of `batch` columns, one CnfDynamics per chunk
+  // with its columns of the probes (none for a deterministic estimator).
+  // The dynamics, with the RNODE channels when `regularized`, evaluated over
+  // column chunks on the thread pool.
+  ChunkedSystem chunked_dynamics(const Matrix& probes, const Matrix& jacobian_probes, Index batch,
+                                 bool regularized) const {
+    const auto columns = [](const Matrix& m, Index begin, Index width) {
+      return m.size() == 0 ? m.leftCols(0) : m.middleCols(begin, width);
+    };
+    const auto make_part = [&](Index begin, Index width) -> std::unique_ptr<OdeSystem> {
+      if (!regularized) return std::make_unique<CnfDynamics>(*field_, *trace_, columns(probes, begin, width));
+      return std::make_unique<RegularizedChunk>(*field_, *trace_, columns(probes, begin, width),
+                                                columns(jacobian_probes, begin, width), channels_);
+    };
+    return ChunkedSystem(batch, kMaxChunkColumns, make_part, *pool_, parameters_begin_, parameters_size_);
+  }
+
+  // One chunk of the regularized dynamics: the CNF part and its RNODE channels.
+  class RegularizedChunk final : public OdeSystem {
+   public:
+    RegularizedChunk(const VectorField& field, const TraceEstimator& trace, ConstMatrixRef probes,
+                     ConstMatrixRef jacobian_probes, RnodeChannels channels)
+        : cnf_(field, trace, probes), rnode_(cnf_, field, jacobian_probes, channels) {}
+    Index rows() const override { return rnode_.rows(); }
+    void rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const override { rnode_.rhs(t, y, dy); }
+    void rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
+                      VectorRef theta_bar) const override {
+      rnode_.rhs_backward(t, y, dy_bar, y_bar, theta_bar);
+    }
+
+   private:
+    CnfDynamics cnf_;
+    RnodeDynamics rnode_;
+  };
+
   IntegrateOptions options() const {
     IntegrateOptions options;
     options.controlled_rows = dim_;
@@ -247,6 +290,8 @@ class Ffjord final : public Bijection {
   std::shared_ptr<ODESolver> solver_;
   std::shared_ptr<TraceEstimator> trace_;
   std::unique_ptr<SolveGradient> gradient_;
+  std::shared_ptr<ThreadPool> pool_;
+  Index parameters_size_;
 };
 
 }  // namespace liouville

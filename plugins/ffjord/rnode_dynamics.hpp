@@ -29,7 +29,7 @@ class RnodeDynamics final : public OdeSystem {
   // `cnf` computes [f; tr] on its rows, whose first field.dim() rows are z.
   // `probes` (dim x batch) are the Jacobian channel's; unused without it. Both
   // must outlive the object.
-  RnodeDynamics(const OdeSystem& cnf, const VectorField& field, const Matrix& probes, RnodeChannels channels);
+  RnodeDynamics(const OdeSystem& cnf, const VectorField& field, ConstMatrixRef probes, RnodeChannels channels);
 
   Index rows() const override { return cnf_.rows() + channels_.count(); }
 
@@ -43,7 +43,7 @@ class RnodeDynamics final : public OdeSystem {
  private:
   const OdeSystem& cnf_;
   const VectorField& field_;
-  const Matrix& probes_;
+  Eigen::Ref<const Matrix> probes_;
   RnodeChannels channels_;
 };
 

@@ -11,4 +11,6 @@ std::unique_ptr<BuildContext> BuildContext::with_dim(Index dim) {
                      "); a multiscale flow needs one that can");
 }
 
+std::shared_ptr<ThreadPool> BuildContext::thread_pool() { return serial_thread_pool(); }
+
 }  // namespace liouville

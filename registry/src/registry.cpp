@@ -319,11 +319,13 @@ std::shared_ptr<Component> Registry::create(std::string_view interface, const Pa
 }
 
 RegistryBuildContext::RegistryBuildContext(const Registry& registry, ParameterStore& parameters, Rng& init_rng,
-                                           Index dim)
-    : registry_(registry), parameters_(parameters), init_rng_(init_rng), dim_(dim) {}
+                                           Index dim, std::shared_ptr<ThreadPool> pool)
+    : registry_(registry), parameters_(parameters), init_rng_(init_rng), dim_(dim), pool_(std::move(pool)) {
+  if (!pool_) throw ConfigError("build context: no thread pool (pass serial_thread_pool() to run serially)");
+}
 
 std::unique_ptr<BuildContext> RegistryBuildContext::with_dim(Index dim) {
-  return std::make_unique<RegistryBuildContext>(registry_, parameters_, init_rng_, dim);
+  return std::make_unique<RegistryBuildContext>(registry_, parameters_, init_rng_, dim, pool_);
 }
 
 std::shared_ptr<Component> RegistryBuildContext::create_component(std::string_view interface,

@@ -5,6 +5,8 @@
 // solver and trace estimator by name, never by including another plugin).
 // `with_dim` gives a context for components of another dimension (the inner
 // levels of a multiscale flow), sharing the store, the generator and the registry.
+// `thread_pool` is the pool a component may split its batches over (the
+// experiment's `threads`); results must not depend on its size.
 #pragma once
 
 #include <memory>
@@ -17,6 +19,7 @@
 #include "liouville/core/errors.hpp"
 #include "liouville/core/parameters.hpp"
 #include "liouville/core/rng.hpp"
+#include "liouville/core/thread_pool.hpp"
 #include "liouville/registry/params.hpp"
 
 namespace liouville {
@@ -40,6 +43,10 @@ class BuildContext {
   virtual std::shared_ptr<Component> create_component(std::string_view interface, const Params& params) = 0;
 
   // The component-typed entry `key` of `params`, as interface I.
+  // Declared last so the earlier virtual slots keep their places. The default
+  // is serial_thread_pool(): everything runs on the calling thread.
+  virtual std::shared_ptr<ThreadPool> thread_pool();
+
   template <class I>
   std::shared_ptr<I> create(const Params& params, std::string_view key) {
     return cast<I>(create_component(I::kInterface, params.child(key)), params.child(key));

@@ -97,19 +97,22 @@ class Registry {
 // A BuildContext whose components are built by a Registry.
 class RegistryBuildContext final : public BuildContext {
  public:
-  RegistryBuildContext(const Registry& registry, ParameterStore& parameters, Rng& init_rng, Index dim);
+  RegistryBuildContext(const Registry& registry, ParameterStore& parameters, Rng& init_rng, Index dim,
+                       std::shared_ptr<ThreadPool> pool = serial_thread_pool());
 
   Index dim() const override { return dim_; }
   ParameterStore& parameters() override { return parameters_; }
   Rng& init_rng() override { return init_rng_; }
   std::unique_ptr<BuildContext> with_dim(Index dim) override;
   std::shared_ptr<Component> create_component(std::string_view interface, const Params& params) override;
+  std::shared_ptr<ThreadPool> thread_pool() override { return pool_; }
 
  private:
   const Registry& registry_;
   ParameterStore& parameters_;
   Rng& init_rng_;
   Index dim_;
+  std::shared_ptr<ThreadPool> pool_;
 };
 
 }  // namespace liouville
