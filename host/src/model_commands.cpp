@@ -38,6 +38,22 @@ std::pair<Vector, Vector> moments(const Matrix& samples) {
 
 std::vector<double> to_std(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
+std::vector<std::vector<double>> to_std(const Matrix& m) {
+  std::vector<std::vector<double>> rows;
+  for (Index i = 0; i < m.rows(); ++i) rows.push_back(to_std(Vector(m.row(i).transpose())));
+  return rows;
+}
+
+// The mean and covariance of the density restricted to the grid: the cells' centres
+// weighted by p, normalized by the grid's total mass (midpoint rule).
+std::pair<Vector, Matrix> grid_moments(const Matrix& grid, const Vector& log_p) {
+  const Vector p = (log_p.array() - log_p.maxCoeff()).exp();  // shifted: no underflow of every cell
+  const Vector weight = p / p.sum();
+  const Vector mean = grid * weight;
+  const Matrix centered = grid.colwise() - mean;
+  return {mean, centered * weight.asDiagonal() * centered.transpose()};
+}
+
 bool is_samples_file(const std::filesystem::path& path) {
   return path.extension() == ".csv" || path.extension() == ".npy";
 }
@@ -176,6 +192,7 @@ int density(const ModelArguments& arguments, long points, std::optional<std::vec
   Rng noise = experiment.stream(Stream::kDensity);
   const Vector log_p = experiment.model->log_density(grid, noise);
   const double mass = log_p.array().exp().sum() * cell_volume;
+  const auto [grid_mean, grid_covariance] = grid_moments(grid, log_p);
 
   std::vector<std::string> columns;
   for (Index i = 0; i < dim; ++i) columns.push_back("x" + std::to_string(i));
@@ -185,13 +202,20 @@ int density(const ModelArguments& arguments, long points, std::optional<std::vec
   const std::filesystem::path path = out.value_or(output_folder(model) / "density.csv");
   write_file_atomically(path, io::samples_to_csv(table, columns));
   if (arguments.json) {
-    nlohmann::ordered_json result{
-        {"points", points}, {"low", to_std(low)}, {"high", to_std(high)}, {"mass", mass}, {"file", path.string()}};
+    nlohmann::ordered_json result{{"points", points},          {"low", to_std(low)},
+                                  {"high", to_std(high)},      {"mass", mass},
+                                  {"mean", to_std(grid_mean)}, {"covariance", to_std(grid_covariance)},
+                                  {"file", path.string()}};
     std::cout << result.dump(2) << '\n';
     return kSuccess;
   }
   std::printf("log-density on a %ld-point grid -> %s\ntotal mass on the grid: %.6f\n", static_cast<long>(cells),
               path.string().c_str(), mass);
+  for (Index i = 0; i < dim; ++i) {
+    std::printf("  x%ld: mean %.6f  covariance", static_cast<long>(i), grid_mean[i]);
+    for (Index j = 0; j < dim; ++j) std::printf(" %.6f", grid_covariance(i, j));
+    std::printf("\n");
+  }
   return kSuccess;
 }
 

@@ -24,6 +24,7 @@ const std::vector<Expected> kDatasets = {
     {"two_moons", 5000, false},     {"banana", 60000, true},    {"8gaussians", 10000, true},
     {"checkerboard", 10000, false}, {"pinwheel", 10000, false}, {"circles", 10000, false},
     {"swissroll", 10000, false},    {"2spirals", 10000, false}, {"rings", 10000, false},
+    {"moons", 10000, false},
 };
 
 }  // namespace
@@ -81,6 +82,7 @@ TEST_CASE("toy data sets: bad configurations are rejected by the schema") {
     CHECK_THROWS_WITH_AS(make_dataset(expected.name, "size: 10"), doctest::Contains("size"), ConfigError);
   }
   CHECK_THROWS_WITH_AS(make_dataset("two_moons", "noise: -0.1"), doctest::Contains("data.noise"), ConfigError);
+  CHECK_THROWS_WITH_AS(make_dataset("moons", "noise: -0.1"), doctest::Contains("data.noise"), ConfigError);
   CHECK_THROWS_WITH_AS(make_dataset("banana", "c: [0.0, 4.0]"), doctest::Contains("c[0] must be > 0"),
                        ConfigError);
   CHECK_THROWS_WITH_AS(make_dataset("banana", "c: [-1.0, 4.0]"), doctest::Contains("c[0] must be > 0"),

@@ -153,3 +153,29 @@ TEST_CASE("pinwheel: five arms of radius 2 |f|, f ~ N((1, 0), diag(0.09, 0.01))"
   }
   CHECK(static_cast<double>(near_an_arm) / kDraws > 0.95);
 }
+
+TEST_CASE("moons: FFJORD's make_moons x 2 + (-1, -0.2), arcs centred at (-1, -0.2) and (1, 0.8)") {
+  Rng rng(13);
+  const Matrix exact = make_dataset("moons", "noise: 0.0")->sample(kDraws, rng);
+  const Eigen::ArrayXd x = exact.row(0).transpose();
+  const Eigen::ArrayXd y = exact.row(1).transpose();
+  const Eigen::ArrayXd upper_radius = ((x + 1).square() + (y + 0.2).square()).sqrt();
+  const Eigen::ArrayXd lower_radius = ((x - 1).square() + (y - 0.8).square()).sqrt();
+  const Eigen::ArrayXd upper = ((upper_radius - 2).abs() < 1e-12).cast<double>();
+  CHECK((upper_radius - 2).abs().min((lower_radius - 2).abs()).maxCoeff() < 1e-12);
+  CHECK(standard_errors_off(upper, 0.5) < 4);
+  // The upper arc is the top half of its circle, the lower arc the bottom half of its own.
+  CHECK((upper > 0).select(y, 0.0).minCoeff() >= -0.2 - 1e-12);
+  CHECK((upper > 0).select(0.0, y).maxCoeff() <= 0.8 + 1e-12);
+
+  // With a ~ U[0, pi]: E cos a = 0, E sin a = 2 / pi, E cos^2 a = E sin^2 a = 1 / 2.
+  const double s = 0.2;
+  const Matrix noisy = draw("moons", 14);
+  const Eigen::ArrayXd u = noisy.row(0).transpose();
+  const Eigen::ArrayXd v = noisy.row(1).transpose();
+  CHECK(standard_errors_off(u, 0) < 4);
+  CHECK(standard_errors_off(v, 0.3) < 4);
+  CHECK(standard_errors_off(u.square(), 3 + s * s) < 4);
+  // E y^2 = (E(2 sin a - 0.2)^2 + E(0.8 - 2 sin a)^2) / 2 = 2.34 - 4 / pi.
+  CHECK(standard_errors_off(v.square(), 2.34 - 4 / kPi + s * s) < 4);
+}
