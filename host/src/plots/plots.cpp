@@ -29,10 +29,16 @@ constexpr int kCnfStops = 6;  // states per CNF layer in the trajectory plot
 // every `block` rows separates gnuplot's scans or curves (0: none).
 std::string gnuplot_table(const std::vector<std::string>& names, const Matrix& table, Index block = 0) {
   std::string text = "#";
-  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? "," : " ") + names[i];
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += i ? ',' : ' ';
+    text += names[i];
+  }
   text += '\n';
   for (Index j = 0; j < table.cols(); ++j) {
-    for (Index i = 0; i < table.rows(); ++i) text += (i ? "," : "") + io::format_number(table(i, j));
+    for (Index i = 0; i < table.rows(); ++i) {
+      if (i > 0) text += ',';
+      text += io::format_number(table(i, j));
+    }
     text += '\n';
     if (block > 0 && (j + 1) % block == 0) text += '\n';
   }
@@ -251,7 +257,10 @@ void report_plots(const PlotOutcome& outcome, const std::filesystem::path& run) 
   for (const std::string& failure : outcome.failures) std::fprintf(stderr, "plot failed: %s\n", failure.c_str());
   if (outcome.pictures.empty()) return;
   std::string names;
-  for (const std::string& picture : outcome.pictures) names += (names.empty() ? "" : ", ") + picture;
+  for (const std::string& picture : outcome.pictures) {
+    if (!names.empty()) names += ", ";
+    names += picture;
+  }
   std::printf("plots (PNG and SVG) -> %s: %s\n", outcome.folder.string().c_str(), names.c_str());
 }
 
