@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The main job: sets everything up, then trains, evaluates and samples the
 # FFJORD 1-D seed experiment (configs/ffjord_normal_1d.yaml) into runs/ffjord_normal_1d.
+# `train` draws the plots (runs/ffjord_normal_1d/plots/*.png and *.svg, with their data
+# and gnuplot scripts); after restyling a script, `liouville plot runs/ffjord_normal_1d`
+# renders them again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,8 +13,3 @@ $bin train configs/ffjord_normal_1d.yaml --out "$run"
 $bin eval "$run"
 $bin sample "$run" --n 10000
 $bin density "$run" --points 400
-if command -v gnuplot >/dev/null; then
-  gnuplot -e "run='$run'" scripts/plot_density_1d.gp && echo "plot: $run/density.png"
-else
-  echo "plot skipped: gnuplot is not installed"
-fi

@@ -35,6 +35,8 @@ int evaluate(const ModelArguments& arguments);
 int sample(const ModelArguments& arguments, long n, const std::optional<std::filesystem::path>& out);
 int density(const ModelArguments& arguments, long points, std::optional<std::vector<double>> range,
             const std::optional<std::filesystem::path>& out);
+// Renders RUN_DIR/plots again, or recomputes them (--recompute, or none kept).
+int plot(const std::filesystem::path& run, bool recompute);
 int list_plugins(const std::vector<std::filesystem::path>& extra, bool markdown);
 int describe_plugin(const std::vector<std::filesystem::path>& extra, const std::string& name);
 

@@ -4,6 +4,7 @@
 //   liouville eval RUN_DIR|CHECKPOINT [--json]
 //   liouville sample RUN_DIR|CHECKPOINT [--n N] [--out FILE] [--json]
 //   liouville density RUN_DIR|CHECKPOINT [--points N] [--range LO HI] [--out FILE] [--json]
+//   liouville plot RUN_DIR [--recompute]
 //   liouville plugins [describe NAME] [--markdown] [--plugin-path DIR ...]
 //   liouville validate CONFIG [--set ...]
 //   liouville config CONFIG [--set ...]
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
     "  eval TARGET       held-out NLL and metrics of a trained model (run folder or checkpoint)\n"
     "  sample TARGET     draw samples through the inverse flow\n"
     "  density TARGET    log-density on a 1-D or 2-D grid, with the grid's total mass\n"
+    "  plot RUN_DIR      render the run's plots again (PNG and SVG, by gnuplot)\n"
     "  plugins           list the installed plugins ('plugins describe NAME' for one)\n"
     "  validate CONFIG   check a config without running anything\n"
     "  config CONFIG     print the effective config with defaults filled in\n"
@@ -126,6 +128,14 @@ int run(int argc, char** argv) {
       if (range->size() != 2 || !((*range)[0] < (*range)[1])) throw po::error("--range takes two numbers LO < HI");
     }
     return density(model, points, range, optional_path(*parsed, "out"));
+  }
+  if (command == "plot") {
+    po::options_description options("options");
+    options.add_options()("recompute", po::bool_switch(),
+                          "recompute the plots' data and scripts from the checkpoint and metrics");
+    auto parsed = parse(argc, argv, "usage: liouville plot RUN_DIR [--recompute]", options, 1);
+    if (!parsed) return kSuccess;
+    return plot(parsed->positional.front(), parsed->values["recompute"].as<bool>());
   }
   if (command == "plugins") {
     po::options_description options("options");

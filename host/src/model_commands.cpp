@@ -7,6 +7,7 @@
 
 #include "atomic_file.hpp"
 #include "commands.hpp"
+#include "density_grid.hpp"
 #include "liouville/core/io/csv.hpp"
 #include "liouville/core/io/npy.hpp"
 #include "trained_model.hpp"
@@ -26,15 +27,6 @@ MeanAndError mean_and_error(const Vector& values) {
 }
 
 std::filesystem::path output_folder(const TrainedModel& model) { return model.checkpoint.parent_path(); }
-
-// Per-dimension mean and standard deviation of the columns.
-std::pair<Vector, Vector> moments(const Matrix& samples) {
-  const Vector mean = samples.rowwise().mean();
-  const Matrix centered = samples.colwise() - mean;
-  const Vector std_dev =
-      (centered.array().square().rowwise().sum() / std::max<double>(1.0, samples.cols() - 1.0)).sqrt();
-  return {mean, std_dev};
-}
 
 std::vector<double> to_std(const Vector& v) { return {v.data(), v.data() + v.size()}; }
 
@@ -149,7 +141,7 @@ int sample(const ModelArguments& arguments, long n, const std::optional<std::fil
   const std::filesystem::path path =
       out.value_or(output_folder(model) / ("samples_" + std::to_string(n) + ".csv"));
   write_file_atomically(path, encode_samples(samples, path));
-  const auto [mean, std_dev] = moments(samples);
+  const auto [mean, std_dev] = column_moments(samples);
   if (arguments.json) {
     nlohmann::ordered_json result{
         {"n", n}, {"mean", to_std(mean)}, {"std", to_std(std_dev)}, {"file", path.string()}};
@@ -172,26 +164,14 @@ int density(const ModelArguments& arguments, long points, std::optional<std::vec
     std::cerr << "error: density grids are for 1-D and 2-D models; this model has dimension " << dim << '\n';
     return kBadInput;
   }
-  // Default box: the training data's range widened by three standard deviations.
-  Vector low(dim), high(dim);
-  const auto [mean, std_dev] = moments(experiment.training_data);
-  for (Index i = 0; i < dim; ++i) {
-    low[i] = range ? (*range)[0] : experiment.training_data.row(i).minCoeff() - 3 * std_dev[i];
-    high[i] = range ? (*range)[1] : experiment.training_data.row(i).maxCoeff() + 3 * std_dev[i];
-  }
-  // Cell centres of a points^dim grid (midpoint rule for the total mass).
-  const Index cells = dim == 1 ? points : points * points;
-  Matrix grid(dim, cells);
-  double cell_volume = 1;
-  for (Index i = 0; i < dim; ++i) cell_volume *= (high[i] - low[i]) / static_cast<double>(points);
-  for (Index k = 0; k < cells; ++k)
-    for (Index i = 0; i < dim; ++i) {
-      const Index index = i == 0 ? k % points : k / points;
-      grid(i, k) = low[i] + (high[i] - low[i]) * (static_cast<double>(index) + 0.5) / static_cast<double>(points);
-    }
+  const DensityGrid box = make_density_grid(experiment.training_data, points, range);
+  const Matrix& grid = box.points;
+  const Index cells = grid.cols();
+  const Vector& low = box.low;
+  const Vector& high = box.high;
   Rng noise = experiment.stream(Stream::kDensity);
   const Vector log_p = experiment.model->log_density(grid, noise);
-  const double mass = log_p.array().exp().sum() * cell_volume;
+  const double mass = log_p.array().exp().sum() * box.cell_volume;
   const auto [grid_mean, grid_covariance] = grid_moments(grid, log_p);
 
   std::vector<std::string> columns;

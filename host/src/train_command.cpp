@@ -1,6 +1,6 @@
 // `liouville train CONFIG`: builds the pipeline, runs its stages with a progress
 // line, and writes the run folder (config, resolved config, checkpoint after
-// every stage, metrics.csv, samples.csv).
+// every stage, metrics.csv, samples.csv, plots/).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +13,8 @@
 #include "experiment.hpp"
 #include "experiment_schema.hpp"
 #include "liouville/core/io/csv.hpp"
+#include "plots/plots.hpp"
+#include "progress.hpp"
 #include "trained_model.hpp"
 
 namespace liouville::host {
@@ -70,49 +72,12 @@ int train(const TrainArguments& arguments) {
               static_cast<long>(experiment.parameters->size()), static_cast<long>(experiment.training_data.cols()),
               static_cast<long>(experiment.validation_data.cols()), static_cast<long>(experiment.dataset->dim()));
 
-  const long log_every = loaded->params.child("train").get_int("log_every");
   std::vector<std::vector<std::string>> metrics;
-  double last_print_seconds = 0;
-  long last_print_iteration = 0;
-  std::size_t last_stage = 0;
-  std::optional<EpochRecord> last_epoch;
+  Progress progress(stdout, stdout_is_terminal(), loaded->params.child("train").get_int("log_every"),
+                    experiment.stages.size());
   auto observer = [&](const IterationRecord& record) {
     metrics.push_back(metrics_row(record));
-    if (record.stage != last_stage) {
-      last_stage = record.stage;
-      last_print_iteration = 0;
-      last_epoch.reset();
-    }
-    if (record.epoch_end) last_epoch = record.epoch_end;
-    const std::size_t stage_count = experiment.stages.size();
-    const long iterations = experiment.stages[record.stage].iterations;
-    if (record.iteration % log_every == 0 || record.iteration == 1 || record.iteration == iterations) {
-      const double rate =
-          (record.iteration - last_print_iteration) / std::max(record.seconds - last_print_seconds, 1e-9);
-      std::string epoch_text;
-      if (last_epoch) {
-        char text[96];
-        std::snprintf(text, sizeof text, "  epoch %ld train %.6f", last_epoch->epoch, last_epoch->train_nll);
-        epoch_text = text;
-        if (!std::isnan(last_epoch->validation_nll)) {
-          std::snprintf(text, sizeof text, " val %.6f", last_epoch->validation_nll);
-          epoch_text += text;
-        }
-      }
-      std::string penalty_text;
-      if (record.terms.penalty != 0) {
-        char text[96];
-        std::snprintf(text, sizeof text, " (nll %.6f + penalty %.6f)", record.terms.nll, record.terms.penalty);
-        penalty_text = text;
-      }
-      std::printf("[%zu/%zu %s] iter %5ld/%ld  loss %.6f%s  |g| %.3e%s  nfe %ld  %.1f it/s\n", record.stage + 1,
-                  stage_count, record.stage_name.c_str(), record.iteration, iterations, record.loss,
-                  penalty_text.c_str(), record.gradient_norm, epoch_text.c_str(), record.function_evaluations,
-                  rate);
-      std::fflush(stdout);
-      last_print_seconds = record.seconds;
-      last_print_iteration = record.iteration;
-    }
+    progress.report(record, experiment.stages[record.stage].iterations);
   };
 
   const std::string config_text = loaded->document.to_yaml();
@@ -132,10 +97,12 @@ int train(const TrainArguments& arguments) {
     // Stages run one at a time so a checkpoint lands after each.
     try {
       const StageResult result = trainer.run_stage(s, experiment.stages[s], observer);
+      progress.end_line();
       std::printf("stage %zu (%s): %s; %.3f s, nfe %ld forward + %ld backward\n", s + 1, result.name.c_str(),
                   result.summary().c_str(), result.seconds, result.work.forward.function_evaluations,
                   result.work.backward.function_evaluations);
     } catch (const TrainingError&) {
+      progress.end_line();
       // The checkpoint of the last completed stage stays; the metrics show the failure.
       write_metrics();
       throw;
@@ -147,6 +114,7 @@ int train(const TrainArguments& arguments) {
   const Matrix samples = experiment.model->sample(loaded->params.child("eval").get_int("samples"), sampling);
   write_file_atomically(out / "samples.csv", io::samples_to_csv(samples));
   std::printf("wrote %s\n", out.string().c_str());
+  plot_after_training(out);
   return kSuccess;
 }
 
