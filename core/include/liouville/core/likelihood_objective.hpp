@@ -15,6 +15,7 @@
 #include "liouville/core/density_model.hpp"
 #include "liouville/core/optimizer.hpp"
 #include "liouville/core/parameters.hpp"
+#include "liouville/core/rng.hpp"
 
 namespace liouville {
 
@@ -33,6 +34,16 @@ class LikelihoodObjective final : public Objective {
     Scalar clip_gradient_norm = 0;  // 0: no clipping; stochastic mode only
   };
 
+  // Where the objective is in its stream of mini-batches and noise, so a
+  // restored objective evaluates exactly what this one would have next.
+  struct State {
+    Rng::State rng;
+    std::vector<Index> order;  // the current epoch's permutation of the data
+    Index cursor = 0;          // next position in `order`
+    Scalar nll_sum = 0;        // of the current epoch so far
+    long nll_count = 0;
+  };
+
   LikelihoodObjective(const DensityModel& model, ParameterStore& parameters, const Matrix& data, Options options,
                       Rng rng);
 
@@ -47,6 +58,10 @@ class LikelihoodObjective final : public Objective {
   // The mean NLL of the evaluations since the previous call: the training NLL
   // of the epoch that just ended.
   Scalar take_mean_nll();
+
+  State state() const;
+  // Throws DataError when the state does not fit the data (a permutation of its columns).
+  void restore(const State& state);
 
  private:
   void next_batch();
