@@ -42,6 +42,31 @@ Scalar LikelihoodObjective::take_mean_nll() {
   return mean;
 }
 
+LikelihoodObjective::State LikelihoodObjective::state() const {
+  return {rng_.state(), order_, static_cast<Index>(cursor_), nll_sum_, nll_count_};
+}
+
+void LikelihoodObjective::restore(const State& state) {
+  std::vector<bool> seen(order_.size(), false);
+  bool permutation = state.order.size() == order_.size();
+  for (std::size_t i = 0; permutation && i < state.order.size(); ++i) {
+    const Index j = state.order[i];
+    permutation = j >= 0 && j < static_cast<Index>(seen.size()) && !seen[static_cast<std::size_t>(j)];
+    if (permutation) seen[static_cast<std::size_t>(j)] = true;
+  }
+  if (!permutation)
+    throw DataError("the training objective's batch order is not a permutation of the " +
+                    std::to_string(order_.size()) + " training points");
+  if (state.cursor < 0 || static_cast<std::size_t>(state.cursor) > order_.size() || state.nll_count < 0)
+    throw DataError("the training objective's cursor " + std::to_string(state.cursor) + " or epoch count " +
+                    std::to_string(state.nll_count) + " is out of range");
+  rng_.restore(state.rng);
+  order_ = state.order;
+  cursor_ = static_cast<std::size_t>(state.cursor);
+  nll_sum_ = state.nll_sum;
+  nll_count_ = state.nll_count;
+}
+
 void LikelihoodObjective::next_batch() {
   const auto size = static_cast<std::size_t>(options_.batch_size);
   if (cursor_ + size > order_.size()) {

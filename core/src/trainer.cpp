@@ -87,8 +87,15 @@ Scalar Trainer::validation_nll(ConstVectorRef theta) {
   return sum / static_cast<Scalar>(validation_->cols());
 }
 
-StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, const Observer& observer) {
-  long iteration = 0;
+void Trainer::checkpoint_every(long every, Checkpointer checkpointer) {
+  if (every < 0) throw ConfigError("checkpoint_every is negative (" + std::to_string(every) + ")");
+  checkpoint_every_ = every;
+  checkpointer_ = std::move(checkpointer);
+}
+
+StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, const Observer& observer,
+                               const StageProgress* resume) {
+  long iteration = resume ? resume->iteration : 0;
   StageResult result;
   result.name = stage.name;
   const auto stage_start = Clock::now();
@@ -108,13 +115,33 @@ StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, co
 
     // Data-dependent initialization (Glow's actnorm) happens on a flow's first
     // forward pass; it must land in the store before the optimizer copies it.
-    Rng init_noise(seed_, kInitializationStream);
-    const Index init_batch = options.batch_size > 0 ? std::min(options.batch_size, data_.cols()) : data_.cols();
-    model_.log_density(data_.leftCols(init_batch), init_noise);
+    // A resumed stage's parameters are past it.
+    if (!resume) {
+      Rng init_noise(seed_, kInitializationStream);
+      const Index init_batch = options.batch_size > 0 ? std::min(options.batch_size, data_.cols()) : data_.cols();
+      model_.log_density(data_.leftCols(init_batch), init_noise);
+    }
 
     Vector theta = parameters_.values();
     Vector best_theta;
     long epochs_without_improvement = 0;
+    if (resume) {
+      objective.restore(resume->objective);
+      result.epochs = resume->epochs;
+      result.best_epoch = resume->best_epoch;
+      result.best_validation_nll = resume->best_validation_nll;
+      epochs_without_improvement = resume->epochs_without_improvement;
+      best_theta = resume->best_theta;
+    }
+    auto checkpoint = [&](const IterationReport& report) {
+      if (!report.state)
+        throw NotSupported("optimizer '" + stage.name +
+                           "' reports no state, so it cannot be checkpointed inside a stage (checkpoint_every)");
+      parameters_.values() = theta;
+      checkpointer_(index, StageProgress{report.iteration, report.state(), objective.state(), result.epochs,
+                                         result.best_epoch, result.best_validation_nll, epochs_without_improvement,
+                                         best_theta});
+    };
     auto callback = [&](const IterationReport& report) {
       iteration = report.iteration;
       IterationRecord record{index,
@@ -151,11 +178,15 @@ StageResult Trainer::run_stage(std::size_t index, const TrainingStage& stage, co
         record.epoch_end = epoch;
       }
       if (observer) observer(record);
+      if (go_on && checkpoint_every_ > 0 && report.iteration % checkpoint_every_ == 0 &&
+          report.iteration < stage.iterations)
+        checkpoint(report);
       return go_on;
     };
+    const MinimizeOptions minimize_options{stage.iterations, stage.schedule,
+                                           resume ? &resume->optimizer : nullptr};
     try {
-      result.result =
-          stage.optimizer->minimize(objective, theta, MinimizeOptions{stage.iterations, stage.schedule}, callback);
+      result.result = stage.optimizer->minimize(objective, theta, minimize_options, callback);
     } catch (const NumericalError& error) {
       throw NumericalError(objective.with_location(error.what()));
     }

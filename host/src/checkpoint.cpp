@@ -26,7 +26,7 @@ constexpr std::uint64_t kMaxHeaderBytes = 16u << 20;
 
 void save_checkpoint(const std::filesystem::path& path, const ParameterStore& parameters,
                      const std::map<std::string, std::string>& metadata,
-                     const std::map<std::string, Matrix>& fixed) {
+                     const std::map<std::string, Matrix>& extra) {
   nlohmann::ordered_json header;
   header["__metadata__"] = metadata;
   header["__metadata__"]["format"] = kCheckpointFormat;
@@ -37,10 +37,10 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
     offset += bytes;
   };
   for (const ParameterSliceInfo& slice : parameters.slices()) describe(slice.name, slice.rows, slice.cols);
-  for (const auto& [name, values] : fixed) {
-    if (!name.starts_with(kFixedTensorPrefix))
-      throw Error("checkpoint: the fixed tensor '" + name + "' must be named " + std::string(kFixedTensorPrefix) +
-                  "*");
+  for (const auto& [name, values] : extra) {
+    if (!name.starts_with(kFixedTensorPrefix) && !name.starts_with(kStateTensorPrefix))
+      throw Error("checkpoint: the extra tensor '" + name + "' must be named " + std::string(kFixedTensorPrefix) +
+                  "* or " + std::string(kStateTensorPrefix) + "*");
     describe(name, values.rows(), values.cols());
   }
   std::string json = header.dump();
@@ -51,7 +51,7 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
   file += json;
   file.append(reinterpret_cast<const char*>(parameters.values().data()),
               static_cast<std::size_t>(parameters.size()) * sizeof(Scalar));
-  for (const auto& [name, values] : fixed)
+  for (const auto& [name, values] : extra)
     file.append(reinterpret_cast<const char*>(values.data()),
                 static_cast<std::size_t>(values.size()) * sizeof(Scalar));
   write_file_atomically(path, file);
@@ -152,7 +152,8 @@ void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::pat
     }
   }
   for (const auto& [name, values] : checkpoint.tensors)
-    if (parameters.find(name) == nullptr && !name.starts_with(kFixedTensorPrefix))
+    if (parameters.find(name) == nullptr && !name.starts_with(kFixedTensorPrefix) &&
+        !name.starts_with(kStateTensorPrefix))
       problems += "\n  tensor '" + name + "' is not a parameter of the model";
   if (!problems.empty()) bad(path, "does not match the model:" + problems);
 }

@@ -9,7 +9,8 @@
 // Metadata keys: "format" = "liouville-checkpoint/1", "config" = the experiment
 // config as YAML (after --set overrides), "stage" and "iteration" where training
 // stopped. Tensors named "fixed.*" are not parameters but fitted constants of
-// the model (the data standardization's mean and scale). Reading follows safetensors' safety rules: the header
+// the model (the data standardization's mean and scale); "state.*" tensors and
+// "resume.*" metadata hold the training state (resume.hpp). Reading follows safetensors' safety rules: the header
 // size is capped before anything is allocated, offsets must tile the data exactly, and every slice must match the
 // model's names and shapes.
 #pragma once
@@ -25,22 +26,24 @@ namespace liouville::host {
 
 inline constexpr const char* kCheckpointFormat = "liouville-checkpoint/1";
 inline constexpr std::string_view kFixedTensorPrefix = "fixed.";
+// Training state to resume from (optimizer moments, batch order): see resume.hpp.
+inline constexpr std::string_view kStateTensorPrefix = "state.";
 
 struct Checkpoint {
   std::map<std::string, std::string> metadata;
   std::map<std::string, Matrix> tensors;
 };
 
-// `fixed` holds the non-parameter tensors; their names must start with "fixed.".
+// `extra` holds the non-parameter tensors; their names must start with "fixed." or "state.".
 void save_checkpoint(const std::filesystem::path& path, const ParameterStore& parameters,
                      const std::map<std::string, std::string>& metadata,
-                     const std::map<std::string, Matrix>& fixed = {});
+                     const std::map<std::string, Matrix>& extra = {});
 
 // Throws DataError naming the file and what is wrong.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
 
 // Copies the tensors into the store; every slice must be present with its shape
-// and no unknown tensor other than "fixed.*" may remain (DataError listing every
+// and no unknown tensor other than "fixed.*" and "state.*" may remain (DataError listing every
 // mismatch).
 void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::path& path,
                         ParameterStore& parameters);

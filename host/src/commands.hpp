@@ -18,8 +18,10 @@ struct ConfigArguments {
 };
 
 struct TrainArguments {
-  ConfigArguments config;
-  std::optional<std::filesystem::path> out;  // default runs/<config stem>
+  ConfigArguments config;                       // with --resume: no file, only the overrides
+  std::optional<std::filesystem::path> out;     // default runs/<config stem>, or the resumed run folder
+  std::optional<std::filesystem::path> resume;  // a run folder or checkpoint to continue
+  long stop_after = 0;  // stop at the first checkpoint after this many iterations; 0 = run to the end
 };
 
 // A trained model: a run folder or a checkpoint file.

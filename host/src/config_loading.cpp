@@ -12,9 +12,14 @@ void print_load_failures(const Registry& registry) {
 }
 
 std::optional<LoadedConfig> load_config(const ConfigArguments& arguments, Registry& registry) {
+  return load_config([&] { return ConfigDocument::from_file(arguments.config); }, arguments.overrides, registry);
+}
+
+std::optional<LoadedConfig> load_config(const std::function<ConfigDocument()>& read,
+                                        const std::vector<std::string>& overrides, Registry& registry) {
   try {
-    ConfigDocument document = ConfigDocument::from_file(arguments.config);
-    for (const std::string& assignment : arguments.overrides) document.apply_override(assignment);
+    ConfigDocument document = read();
+    for (const std::string& assignment : overrides) document.apply_override(assignment);
     Params params = validate(document, registry);
     print_load_failures(registry);
     return LoadedConfig{std::move(document), std::move(params)};

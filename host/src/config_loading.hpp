@@ -2,6 +2,7 @@
 // printed to stderr.
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include "commands.hpp"
@@ -19,6 +20,9 @@ struct LoadedConfig {
 // Nothing when the config has errors (already printed); plugin load failures
 // are printed as warnings, since the config may not need those plugins.
 std::optional<LoadedConfig> load_config(const ConfigArguments& arguments, Registry& registry);
+// The same for a config read by `read` (which may throw ConfigErrors), e.g. a checkpoint's.
+std::optional<LoadedConfig> load_config(const std::function<ConfigDocument()>& read,
+                                        const std::vector<std::string>& overrides, Registry& registry);
 
 void print_load_failures(const Registry& registry);
 

@@ -118,6 +118,12 @@ Schema experiment_schema() {
       .min(1)
       .doc("With on_nonfinite: skip, this many non-finite steps in a row stop the stage.");
   train.integer("log_every").default_value(10).min(1).doc("Print a progress line every this many iterations.");
+  train.integer("checkpoint_every")
+      .default_value(0)
+      .min(0)
+      .doc(
+          "Also write the checkpoint every this many iterations inside a stage, with the state `train --resume` "
+          "continues from; 0 = only after each stage.");
   train.real("validation_fraction")
       .default_value(0.0)
       .min(0)

@@ -1,6 +1,7 @@
 // liouville: train, evaluate and sample normalizing flows from YAML pipelines.
 //
 //   liouville train CONFIG [--set key.path=value ...] [--out DIR]
+//   liouville train --resume RUN_DIR|CHECKPOINT [--set key.path=value ...] [--out DIR]
 //   liouville eval RUN_DIR|CHECKPOINT [--json]
 //   liouville sample RUN_DIR|CHECKPOINT [--n N] [--out FILE] [--json]
 //   liouville density RUN_DIR|CHECKPOINT [--points N] [--range LO HI] [--out FILE] [--json]
@@ -8,6 +9,7 @@
 //   liouville plugins [describe NAME] [--markdown] [--plugin-path DIR ...]
 //   liouville validate CONFIG [--set ...]
 //   liouville config CONFIG [--set ...]
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -41,7 +43,7 @@ struct Parsed {
 
 // Parses argv after the command word; --help prints the options and returns nothing.
 std::optional<Parsed> parse(int argc, char** argv, const std::string& usage, po::options_description options,
-                            int max_positional) {
+                            int max_positional, int min_positional = 1) {
   options.add_options()("help,h", "show this help");
   po::options_description all(options);
   all.add_options()("positional", po::value<std::vector<std::string>>(), "");
@@ -56,8 +58,12 @@ std::optional<Parsed> parse(int argc, char** argv, const std::string& usage, po:
   }
   if (parsed.values.count("positional"))
     parsed.positional = parsed.values["positional"].as<std::vector<std::string>>();
-  if (static_cast<int>(parsed.positional.size()) > max_positional || parsed.positional.empty())
-    throw po::error("expected " + std::string(max_positional == 1 ? "one argument" : "at most two arguments") +
+  if (static_cast<int>(parsed.positional.size()) > max_positional ||
+      static_cast<int>(parsed.positional.size()) < min_positional)
+    throw po::error("expected " +
+                    std::string(max_positional == 0   ? "no argument"
+                                : max_positional == 1 ? "one argument"
+                                                      : "at most two arguments") +
                     "\n" + usage);
   return parsed;
 }
@@ -88,10 +94,25 @@ int run(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "train") {
     po::options_description options = config_options();
-    options.add_options()("out,o", po::value<std::string>(), "run folder (default runs/<config name>)");
-    auto parsed = parse(argc, argv, "usage: liouville train CONFIG [--set key=value ...] [--out DIR]", options, 1);
+    options.add_options()("out,o", po::value<std::string>(), "run folder (default runs/<config name>)")(
+        "resume", po::value<std::string>(),
+        "continue the run of a run folder or checkpoint (its config, with --set applied; writes to its folder)")(
+        "stop-after", po::value<long>()->default_value(0),
+        "stop at the first checkpoint once this many iterations have run (see train.checkpoint_every)");
+    const std::string usage =
+        "usage: liouville train CONFIG [--set key=value ...] [--out DIR]\n"
+        "       liouville train --resume RUN_DIR|CHECKPOINT [--set key=value ...] [--out DIR]";
+    const bool resume = std::any_of(
+        argv + 2, argv + argc, [](const char* word) { return std::string_view(word).starts_with("--resume"); });
+    auto parsed = parse(argc, argv, usage, options, resume ? 0 : 1, resume ? 0 : 1);
     if (!parsed) return kSuccess;
-    return train({config_arguments(*parsed), optional_path(*parsed, "out")});
+    const long stop_after = parsed->values["stop-after"].as<long>();
+    if (stop_after < 0) throw po::error("--stop-after must not be negative");
+    if (!resume)
+      return train({config_arguments(*parsed), optional_path(*parsed, "out"), std::nullopt, stop_after});
+    ConfigArguments overrides;
+    if (parsed->values.count("set")) overrides.overrides = parsed->values["set"].as<std::vector<std::string>>();
+    return train({overrides, optional_path(*parsed, "out"), optional_path(*parsed, "resume"), stop_after});
   }
   if (command == "validate" || command == "config") {
     auto parsed =

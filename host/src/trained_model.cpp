@@ -4,6 +4,7 @@
 #include "exact_trace.hpp"
 #include "experiment_schema.hpp"
 #include "liouville/core/errors.hpp"
+#include "resume.hpp"
 
 namespace liouville::host {
 
@@ -43,6 +44,7 @@ void load_trained_model(const std::filesystem::path& target, TrainedModel& model
     throw DataError("checkpoint '" + model.checkpoint.string() + "': no config in its metadata");
   ConfigDocument document = ConfigDocument::from_string(config->second, model.checkpoint.string() + "#config");
   Params params = validate(document, model.registry);
+  check_plugin_versions(checkpoint, model.checkpoint, model.registry);
   const std::vector<std::string> stochastic = inexact_trace_paths(params, experiment_schema(), model.registry);
   if (!stochastic.empty()) {
     for (const std::string& path : stochastic) document.apply_override(path + "={type: exact}");

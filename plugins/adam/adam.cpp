@@ -5,8 +5,9 @@
 // with m_hat = m / (1 - b1^t) and v_hat = v / (1 - b2^t). The decay multiplies
 // theta directly (scaled by lr, as in PyTorch's AdamW) and never enters m or v.
 // Each iteration evaluates the objective once; the moments start from zero at
-// every call of minimize(). A learning-rate schedule scales lr (and with it the
-// decay step) at every iteration.
+// every call of minimize() unless it resumes a reported state: vectors "m" and
+// "v", scalars "beta1_power" = b1^t and "beta2_power" = b2^t. A learning-rate
+// schedule scales lr (and with it the decay step) at every iteration.
 #include <cmath>
 #include <limits>
 #include <liouville/plugin.hpp>
@@ -64,6 +65,31 @@ void require_finite(long iteration, Scalar loss, const Vector& gradient) {
       throw NumericalError(where + "the gradient is not finite at parameter index " + std::to_string(i));
 }
 
+OptimizerState fresh_state(Index n) {
+  return {0, {{"m", Vector::Zero(n)}, {"v", Vector::Zero(n)}}, {{"beta1_power", 1}, {"beta2_power", 1}}};
+}
+
+// A copy of `state`, checked: every entry present, with n parameters.
+OptimizerState resumed_state(const OptimizerState& state, Index n) {
+  OptimizerState copy = fresh_state(n);
+  copy.iterations = state.iterations;
+  if (state.iterations < 0) throw DataError("adam: cannot resume at a negative iteration count");
+  for (auto& [name, vector] : copy.vectors) {
+    auto it = state.vectors.find(name);
+    if (it == state.vectors.end()) throw DataError("adam: the state to resume has no vector '" + name + "'");
+    if (it->second.size() != n)
+      throw DataError("adam: the state's vector '" + name + "' has " + std::to_string(it->second.size()) +
+                      " entries, the parameters " + std::to_string(n));
+    vector = it->second;
+  }
+  for (auto& [name, value] : copy.scalars) {
+    auto it = state.scalars.find(name);
+    if (it == state.scalars.end()) throw DataError("adam: the state to resume has no scalar '" + name + "'");
+    value = it->second;
+  }
+  return copy;
+}
+
 }  // namespace
 
 OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
@@ -77,14 +103,16 @@ OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, const Minim
     throw ConfigError("adam: max_iterations is negative (" + std::to_string(max_iterations) + ")");
 
   Vector gradient(n);
-  Vector m = Vector::Zero(n);
-  Vector v = Vector::Zero(n);
+  OptimizerState state = options.resume ? resumed_state(*options.resume, n) : fresh_state(n);
+  Vector& m = state.vectors["m"];
+  Vector& v = state.vectors["v"];
+  Scalar& decay1 = state.scalars["beta1_power"];  // b1^t
+  Scalar& decay2 = state.scalars["beta2_power"];  // b2^t
   OptimizeResult result;
   result.reason = StopReason::kMaxIterations;
   result.loss = std::numeric_limits<Scalar>::quiet_NaN();  // no evaluation yet
   result.gradient_norm = std::numeric_limits<Scalar>::quiet_NaN();
-  Scalar decay1 = 1;  // b1^t
-  Scalar decay2 = 1;  // b2^t
+  result.iterations = state.iterations;
   while (result.iterations < max_iterations) {
     const long t = result.iterations + 1;
     const Scalar loss = objective.evaluate(theta, gradient);
@@ -101,10 +129,10 @@ OptimizeResult Adam::minimize(Objective& objective, VectorRef theta, const Minim
     theta = (1 - learning_rate * weight_decay_) * theta -
             step * (m.array() / ((v_scale * v.array()).sqrt() + epsilon_)).matrix();
 
-    result.iterations = t;
+    result.iterations = state.iterations = t;
     result.loss = loss;
     result.gradient_norm = gradient.norm();
-    if (callback && !callback({t, loss, result.gradient_norm, result.evaluations})) {
+    if (callback && !callback({t, loss, result.gradient_norm, result.evaluations, [&state] { return state; }})) {
       if (t < max_iterations) result.reason = StopReason::kCallback;
       break;
     }

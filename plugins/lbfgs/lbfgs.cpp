@@ -7,6 +7,12 @@
 // descent direction or its line search fails, the memory is dropped and the
 // iteration retried once along -g; if that fails as well the optimizer stops with
 // kLineSearchFailure at the last accepted iterate.
+//
+// The reported state (to resume from) is the iterate's loss and gradient, the
+// previous loss, the last step and the memory: scalars "loss",
+// "previous_loss", "evaluations", vectors "gradient", "step" and the pairs
+// "s<age>", "y<age>" (age 0 the newest). A resumed run takes the same path as
+// the uninterrupted one, without evaluating its starting point again.
 #include <algorithm>
 #include <cmath>
 #include <liouville/plugin.hpp>
@@ -48,7 +54,7 @@ struct LbfgsSettings {
 // the memory, and the buffers of the line search.
 class LbfgsRun {
  public:
-  LbfgsRun(const LbfgsSettings& settings, Objective& objective, VectorRef theta)
+  LbfgsRun(const LbfgsSettings& settings, Objective& objective, VectorRef theta, const OptimizerState* resume)
       : settings_(settings),
         objective_(objective),
         theta_(theta),
@@ -59,6 +65,10 @@ class LbfgsRun {
         step_(theta.size()),
         change_(theta.size()),
         memory_(theta.size(), settings.history) {
+    if (resume) {
+      restore(*resume);
+      return;
+    }
     loss_ = objective_.evaluate(theta_, gradient_);
     result_.evaluations = 1;
     require_finite(loss_, gradient_, "at the initial point");
@@ -83,7 +93,9 @@ class LbfgsRun {
                           " evaluations); returning the last accepted iterate, loss " + format(loss_) +
                           ", ||g||_inf = " + format(gradient_max()));
       accept(search.point);
-      if (callback) stop_requested = !callback({result_.iterations, loss_, gradient_.norm(), result_.evaluations});
+      if (callback)
+        stop_requested = !callback(
+            {result_.iterations, loss_, gradient_.norm(), result_.evaluations, [this] { return state(); }});
     }
   }
 
@@ -156,6 +168,51 @@ class LbfgsRun {
 
   Scalar gradient_max() const { return gradient_.lpNorm<Eigen::Infinity>(); }
 
+  OptimizerState state() const {
+    OptimizerState state{result_.iterations,
+                         {{"gradient", gradient_}, {"step", step_}},
+                         {{"loss", loss_},
+                          {"previous_loss", previous_loss_},
+                          {"evaluations", static_cast<Scalar>(result_.evaluations)}}};
+    for (Index age = 0; age < memory_.size(); ++age) {
+      state.vectors["s" + std::to_string(age)] = memory_.s(age);
+      state.vectors["y" + std::to_string(age)] = memory_.y(age);
+    }
+    return state;
+  }
+
+  void restore(const OptimizerState& state) {
+    auto vector = [&](const std::string& name) -> const Vector& {
+      auto it = state.vectors.find(name);
+      if (it == state.vectors.end()) throw DataError("lbfgs: the state to resume has no vector '" + name + "'");
+      if (it->second.size() != theta_.size())
+        throw DataError("lbfgs: the state's vector '" + name + "' has " + std::to_string(it->second.size()) +
+                        " entries, the parameters " + std::to_string(theta_.size()));
+      return it->second;
+    };
+    auto scalar = [&](const std::string& name) {
+      auto it = state.scalars.find(name);
+      if (it == state.scalars.end()) throw DataError("lbfgs: the state to resume has no scalar '" + name + "'");
+      return it->second;
+    };
+    if (state.iterations < 0) throw DataError("lbfgs: cannot resume at a negative iteration count");
+    result_.iterations = state.iterations;
+    result_.evaluations = static_cast<long>(scalar("evaluations"));
+    loss_ = scalar("loss");
+    previous_loss_ = scalar("previous_loss");
+    gradient_ = vector("gradient");
+    step_ = vector("step");
+    Index pairs = 0;
+    while (state.vectors.count("s" + std::to_string(pairs))) ++pairs;
+    if (pairs > settings_.history)
+      throw DataError("lbfgs: the state holds " + std::to_string(pairs) + " curvature pairs, history is " +
+                      std::to_string(settings_.history));
+    for (Index age = pairs - 1; age >= 0; --age)  // oldest first
+      if (!memory_.push(vector("s" + std::to_string(age)), vector("y" + std::to_string(age))))
+        throw DataError("lbfgs: the state's curvature pair " + std::to_string(age) + " has s'y <= 0");
+    require_finite(loss_, gradient_, "of the state to resume");
+  }
+
   const LbfgsSettings& settings_;
   Objective& objective_;
   VectorRef theta_;
@@ -224,7 +281,7 @@ class Lbfgs final : public Optimizer {
                         " parameters but theta has " + std::to_string(theta.size()));
     if (max_iterations < 0)
       throw ConfigError("lbfgs: max_iterations is negative (" + std::to_string(max_iterations) + ")");
-    return LbfgsRun(settings_, objective, theta).run(max_iterations, callback);
+    return LbfgsRun(settings_, objective, theta, options.resume).run(max_iterations, callback);
   }
 
  private:

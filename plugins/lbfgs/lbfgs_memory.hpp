@@ -21,6 +21,9 @@ class LbfgsMemory {
   bool push(ConstVectorRef s, ConstVectorRef y);
   void clear() { size_ = 0; }
   Index size() const { return size_; }
+  // The pair `age` steps older than the newest (age < size()).
+  Vector s(Index age) const { return s_.col(column(age)); }
+  Vector y(Index age) const { return y_.col(column(age)); }
 
   // out = H v; out = v while the memory is empty.
   void apply_inverse_hessian(ConstVectorRef v, VectorRef out);

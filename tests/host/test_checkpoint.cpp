@@ -134,6 +134,36 @@ TEST_CASE("malformed checkpoints are refused with what is wrong") {
   check_refused(path, "format '' is not liouville-checkpoint/1");
 
   check_refused(folder / "missing.safetensors", "cannot open the file");
+
+  std::string past_end = good;
+  const std::uint64_t too_long = good.size();
+  std::memcpy(past_end.data(), &too_long, 8);
+  write_bytes(path, past_end);
+  check_refused(path, "runs past the end of the file");
+
+  write_bytes(path, safetensors("{" + meta + R"(,"a":{"dtype":"F64","shape":[1,1],"data_offsets":[0,16]}})", 16));
+  check_refused(path, "tensor 'a': data_offsets do not match its shape");
+
+  write_bytes(path, safetensors(R"({"__metadata__":[1]})", 0));
+  check_refused(path, "__metadata__ is not an object");
+
+  write_bytes(path, safetensors(R"({"__metadata__":{"format":"liouville-checkpoint/1","stage":1}})", 0));
+  check_refused(path, "metadata 'stage' is not a string");
+}
+
+TEST_CASE("training state travels as state.* tensors; other extra tensors are refused when saving") {
+  const auto folder = fresh_folder("checkpoint_state");
+  TwoSlices saved;
+  const Matrix moment = Matrix::Constant(8, 1, 0.25);
+  save_checkpoint(folder / "c.safetensors", saved.store, {}, {{"state.optimizer.adam.m", moment}});
+  const Checkpoint loaded = read_checkpoint(folder / "c.safetensors");
+  CHECK(loaded.tensors.at("state.optimizer.adam.m") == moment);
+  TwoSlices restored;
+  restored.store.values().setZero();
+  restore_parameters(loaded, folder / "c.safetensors", restored.store);  // state.* is not a parameter, and allowed
+  CHECK(restored.store.values() == saved.store.values());
+  CHECK_THROWS_WITH_AS(save_checkpoint(folder / "d.safetensors", saved.store, {}, {{"adam.m", moment}}),
+                       doctest::Contains("must be named fixed.* or state.*"), Error);
 }
 
 TEST_CASE("atomic writes replace the file whole and leave no temporary behind") {

@@ -32,6 +32,7 @@
 #include "liouville/core/nonfinite.hpp"
 #include "liouville/core/optimizer.hpp"
 #include "liouville/core/parameters.hpp"
+#include "liouville/core/rng.hpp"
 
 namespace liouville {
 
@@ -50,6 +51,16 @@ class LikelihoodObjective final : public Objective {
     Scalar clip_gradient_norm = 0;  // 0: no clipping; stochastic mode only
     NonFinitePolicy on_nonfinite = NonFinitePolicy::kStop;
     long max_consecutive_skips = 10;  // skip: this many non-finite evaluations in a row stop
+  };
+
+  // Where the objective is in its stream of mini-batches and noise, so a
+  // restored objective evaluates exactly what this one would have next.
+  struct State {
+    Rng::State rng;
+    std::vector<Index> order;  // the current epoch's permutation of the data
+    Index cursor = 0;          // next position in `order`
+    Scalar nll_sum = 0;        // of the current epoch so far
+    long nll_count = 0;
   };
 
   LikelihoodObjective(const DensityModel& model, ParameterStore& parameters, const Matrix& data, Options options,
@@ -74,6 +85,10 @@ class LikelihoodObjective final : public Objective {
   // `cause` followed by the component that produced the non-finite value, when
   // the latest evaluation was non-finite (an optimizer's error about it).
   std::string with_location(const std::string& cause);
+
+  State state() const;
+  // Throws DataError when the state does not fit the data (a permutation of its columns).
+  void restore(const State& state);
 
  private:
   // A non-finite evaluation, kept so its first non-finite value can be located.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -38,11 +39,23 @@ enum class StopReason {
 
 const char* to_string(StopReason reason);
 
+// What an optimizer needs to continue a minimize() call exactly where it
+// stopped (a checkpoint stores it): Adam's moments, for example. An optimizer
+// documents its entries; vectors have the parameters' length.
+struct OptimizerState {
+  long iterations = 0;  // completed iterations
+  std::map<std::string, Vector> vectors;
+  std::map<std::string, Scalar> scalars;
+};
+
 struct IterationReport {
   long iteration = 0;  // 1-based within the stage
   Scalar loss = 0;
   Scalar gradient_norm = 0;
   long evaluations = 0;  // objective evaluations so far in this stage
+  // The optimizer's state after this iteration, copied on demand (during the
+  // callback only); empty when the optimizer cannot resume.
+  std::function<OptimizerState()> state;
 };
 
 struct OptimizeResult {
@@ -67,6 +80,9 @@ struct OptimizerNeeds {
 struct MinimizeOptions {
   long max_iterations = 0;
   LearningRateSchedule schedule;  // only for optimizers whose needs() say learning_rate
+  // Continue from a state reported by an earlier call (same optimizer settings,
+  // same objective); iterations are numbered on from resume->iterations.
+  const OptimizerState* resume = nullptr;
 };
 
 class Optimizer : public Component {
@@ -77,7 +93,8 @@ class Optimizer : public Component {
 
   // Minimizes from theta (updated in place) for at most options.max_iterations.
   // An optimizer without a learning rate throws ConfigError for a schedule that
-  // is not constant.
+  // is not constant. Every IterationReport carries the optimizer's state, and
+  // options.resume continues from one (DataError when it does not fit).
   virtual OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions& options,
                                   const IterationCallback& callback) = 0;
 

@@ -26,6 +26,7 @@
 #include "liouville/core/optimizer.hpp"
 #include "liouville/core/parameters.hpp"
 #include "liouville/core/solve_counters.hpp"
+#include "liouville/core/training_state.hpp"
 
 namespace liouville {
 
@@ -102,15 +103,25 @@ class TrainingError : public Error {
 class Trainer {
  public:
   using Observer = std::function<void(const IterationRecord&)>;
+  // Receives the state of stage `stage` with the store holding the current iterate.
+  using Checkpointer = std::function<void(std::size_t stage, const StageProgress&)>;
 
   Trainer(const DensityModel& model, ParameterStore& parameters, const Matrix& data, std::uint64_t seed);
   // With a validation set (kept by reference, like `data`).
   Trainer(const DensityModel& model, ParameterStore& parameters, const Matrix& data, const Matrix& validation,
           std::uint64_t seed);
 
-  // Runs stage number `index` (0-based; it selects the stage's random stream).
-  // Times and function evaluations in the records count from construction.
-  StageResult run_stage(std::size_t index, const TrainingStage& stage, const Observer& observer);
+  // Every `every` iterations inside a stage (after the observer, not after a
+  // stage's last iteration) the trainer hands its state to `checkpointer`;
+  // every = 0 turns this off. An optimizer that reports no state then throws NotSupported.
+  void checkpoint_every(long every, Checkpointer checkpointer);
+
+  // Runs stage number `index` (0-based; it selects the stage's random stream),
+  // or continues it from `resume` (a state given to the checkpointer, with the
+  // store holding that iterate). Times and function evaluations in the records
+  // count from construction.
+  StageResult run_stage(std::size_t index, const TrainingStage& stage, const Observer& observer,
+                        const StageProgress* resume = nullptr);
 
   // Runs the stages in order.
   std::vector<StageResult> run(const std::vector<TrainingStage>& stages, const Observer& observer);
@@ -128,6 +139,8 @@ class Trainer {
   std::uint64_t seed_;
   Clock::time_point start_;
   SolveTotals work_at_start_;
+  long checkpoint_every_ = 0;
+  Checkpointer checkpointer_;
 };
 
 }  // namespace liouville
