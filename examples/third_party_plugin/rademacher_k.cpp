@@ -4,10 +4,12 @@
 // unbiased, with 1/k of the one-probe variance 2 (|S|_F^2 - sum_i S_ii^2),
 // S = (J + J^T) / 2.
 //
-// Probes are a dim x (k batch) matrix: probe p of sample j is column p batch + j.
-// One JVP over the state repeated k times evaluates all probes at once.
+// Probes are a dim x (k batch) matrix, sample-major as TraceEstimator requires:
+// probe p of sample j is column j k + p. One JVP over the state with each column
+// repeated k times evaluates all probes at once.
 #include <liouville/plugin.hpp>
 #include <string>
+#include <vector>
 
 namespace example {
 
@@ -45,35 +47,45 @@ class RademacherK final : public liouville::TraceEstimator {
     thread_local Matrix jv;
     repeated_f.resize(probes.rows(), probes.cols());
     jv.resize(probes.rows(), probes.cols());
-    field.jvp(t, z.replicate(1, probes_), probes, repeated_f, jv);
-    f = repeated_f.leftCols(z.cols());
-    trace = probes.cwiseProduct(jv).colwise().sum().reshaped(z.cols(), probes_).rowwise().sum() /
+    field.jvp(t, repeat_columns(z), probes, repeated_f, jv);
+    f = repeated_f(Eigen::all, Eigen::seq(0, Eigen::last, probes_));
+    trace = probes.cwiseProduct(jv).colwise().sum().reshaped(probes_, z.cols()).colwise().sum().transpose() /
             static_cast<Scalar>(probes_);
   }
 
   // The cotangent of J eps_pj is eps_pj trace_bar_j / k; f_bar reaches the first
-  // copy of the state only, and z_bar sums the cotangents of the k copies.
+  // copy of each sample only, and z_bar sums the cotangents of its k copies.
   Scalar backward(const liouville::VectorField& field, liouville::ConstMatrixRef probes, Scalar t,
                   liouville::ConstMatrixRef z, liouville::ConstMatrixRef f_bar,
                   liouville::ConstVectorRef trace_bar, liouville::MatrixRef z_bar,
                   liouville::VectorRef theta_bar) const override {
     check_probes(probes, z);
-    const Index batch = z.cols();
+    const Index dim = z.rows();
     thread_local Matrix repeated_f_bar;
     thread_local Matrix jv_bar;
     thread_local Matrix repeated_z_bar;
     repeated_f_bar.setZero(probes.rows(), probes.cols());
-    repeated_f_bar.leftCols(batch) = f_bar;
-    jv_bar = probes * (trace_bar.replicate(probes_, 1) / static_cast<Scalar>(probes_)).asDiagonal();
+    repeated_f_bar(Eigen::all, Eigen::seq(0, Eigen::last, probes_)) = f_bar;
+    const liouville::Vector per_probe =
+        (trace_bar.transpose().replicate(probes_, 1) / static_cast<Scalar>(probes_)).reshaped();
+    jv_bar = probes * per_probe.asDiagonal();
     repeated_z_bar.resize(probes.rows(), probes.cols());
     const Scalar t_bar =
-        field.jvp_backward(t, z.replicate(1, probes_), probes, repeated_f_bar, jv_bar, repeated_z_bar, theta_bar);
-    z_bar = repeated_z_bar.leftCols(batch);
-    for (Index p = 1; p < probes_; ++p) z_bar += repeated_z_bar.middleCols(p * batch, batch);
+        field.jvp_backward(t, repeat_columns(z), probes, repeated_f_bar, jv_bar, repeated_z_bar, theta_bar);
+    const auto stacked = repeated_z_bar.reshaped(dim * probes_, z.cols());  // copy p of sample j: rows p dim...
+    z_bar = stacked.topRows(dim);
+    for (Index p = 1; p < probes_; ++p) z_bar += stacked.middleRows(p * dim, dim);
     return t_bar;
   }
 
  private:
+  // Each column of z repeated k times in place: column j k + p is z_j.
+  Matrix repeat_columns(liouville::ConstMatrixRef z) const {
+    std::vector<Index> source(static_cast<std::size_t>(probes_ * z.cols()));
+    for (std::size_t i = 0; i < source.size(); ++i) source[i] = static_cast<Index>(i) / probes_;
+    return z(Eigen::all, source);
+  }
+
   void check_probes(liouville::ConstMatrixRef probes, liouville::ConstMatrixRef z) const {
     if (probes.rows() != z.rows() || probes.cols() != probes_ * z.cols())
       throw liouville::DataError(path_ + ": rademacher_k probes are " + std::to_string(probes.rows()) + " x " +

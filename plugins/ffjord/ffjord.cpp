@@ -203,8 +203,10 @@ class Ffjord final : public Bijection {
   // column chunks on the thread pool.
   ChunkedSystem chunked_dynamics(const Matrix& probes, const Matrix& jacobian_probes, Index batch,
                                  bool regularized) const {
-    const auto columns = [](const Matrix& m, Index begin, Index width) {
-      return m.size() == 0 ? m.leftCols(0) : m.middleCols(begin, width);
+    // Probes come sample-major (trace_estimator.hpp): sample j owns columns [j k, (j + 1) k).
+    const auto columns = [batch](const Matrix& m, Index begin, Index width) {
+      const Index per_sample = batch > 0 ? m.cols() / batch : 0;
+      return m.size() == 0 ? m.leftCols(0) : m.middleCols(begin * per_sample, width * per_sample);
     };
     const auto make_part = [&](Index begin, Index width) -> std::unique_ptr<OdeSystem> {
       if (!regularized) return std::make_unique<CnfDynamics>(*field_, *trace_, columns(probes, begin, width));

@@ -2,7 +2,7 @@
 
 namespace liouville {
 
-RnodeDynamics::RnodeDynamics(const OdeSystem& cnf, const VectorField& field, const Matrix& probes,
+RnodeDynamics::RnodeDynamics(const OdeSystem& cnf, const VectorField& field, ConstMatrixRef probes,
                              RnodeChannels channels)
     : cnf_(cnf), field_(field), probes_(probes), channels_(channels) {}
 

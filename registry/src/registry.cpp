@@ -129,7 +129,9 @@ Registry::Registry(Registry&&) noexcept = default;
 Registry& Registry::operator=(Registry&&) noexcept = default;
 
 fs::path Registry::default_plugin_dir() {
-  return (boost::dll::program_location().parent_path() / ".." / LIOUVILLE_PLUGIN_RELATIVE_DIR).lexically_normal();
+  // Beside this library (LIBDIR/liouville/plugins next to LIBDIR/libliouville_registry.so),
+  // so the host and any program linking the installed registry find the same plugins.
+  return (boost::dll::this_line_location().parent_path() / "liouville" / "plugins").lexically_normal();
 }
 
 void Registry::load_search_path(const std::vector<fs::path>& extra) {

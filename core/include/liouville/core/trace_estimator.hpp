@@ -22,7 +22,9 @@ class TraceEstimator : public Component {
   virtual bool is_stochastic() const = 0;
 
   // Probes for one solve over a dim x batch state; an empty matrix when the
-  // estimator is deterministic.
+  // estimator is deterministic. With k probes per sample the matrix is
+  // dim x (k batch), sample-major: sample j owns columns [j k, (j + 1) k), so the
+  // probes of a chunk of samples are a contiguous block (threads split batches).
   virtual Matrix draw_probes(Index dim, Index batch, Rng& rng) const = 0;
 
   // f = field(t, z) and trace(j) ~ tr(df/dz) at column j.

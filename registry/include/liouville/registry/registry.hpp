@@ -61,7 +61,7 @@ class Registry {
   Registry(Registry&&) noexcept;
   Registry& operator=(Registry&&) noexcept;
 
-  // <folder of the running executable>/../lib/liouville/plugins (the build and install trees agree).
+  // liouville/plugins beside the registry library itself (the build and install trees agree).
   static std::filesystem::path default_plugin_dir();
 
   // Loads every liouville_*.so of default_plugin_dir(), then of each entry of the
