@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "conditioner_network.hpp"
+#include "liouville/core/batch_shapes.hpp"
 #include "liouville/registry/image_shape_schema.hpp"
 #include "scale_map.hpp"
 
@@ -170,11 +171,7 @@ class AffineCoupling final : public Bijection {
   }
 
   void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
-    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
-      throw DataError(path_ + ": affine_coupling " + method + " of a " + std::to_string(in.rows()) + " x " +
-                      std::to_string(in.cols()) + " batch into " + std::to_string(out.rows()) + " x " +
-                      std::to_string(out.cols()) + " with " + std::to_string(logdet.size()) +
-                      " log-determinants; the dimension is " + std::to_string(dim_));
+    check_batch_shapes(path_ + ": affine_coupling", method, dim_, in, out, logdet);
   }
 
   std::string path_;

@@ -21,6 +21,7 @@
 #include <liouville/plugin.hpp>
 #include <string>
 
+#include "liouville/core/batch_shapes.hpp"
 #include "liouville/registry/image_shape_schema.hpp"
 
 namespace liouville {
@@ -107,11 +108,7 @@ class Conv1x1 final : public Bijection {
   }
 
   void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
-    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
-      throw DataError(path_ + ": conv1x1 " + method + " of a " + std::to_string(in.rows()) + " x " +
-                      std::to_string(in.cols()) + " batch into " + std::to_string(out.rows()) + " x " +
-                      std::to_string(out.cols()) + " with " + std::to_string(logdet.size()) +
-                      " log-determinants; the dimension is " + std::to_string(dim_));
+    check_batch_shapes(path_ + ": conv1x1", method, dim_, in, out, logdet);
   }
 
   std::string path_;

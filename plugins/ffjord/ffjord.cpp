@@ -32,6 +32,7 @@
 #include <string>
 
 #include "cnf_dynamics.hpp"
+#include "liouville/core/batch_shapes.hpp"
 #include "liouville/core/chunked_system.hpp"
 #include "liouville/core/integrate.hpp"
 #include "rnode_dynamics.hpp"
@@ -274,10 +275,7 @@ class Ffjord final : public Bijection {
   }
 
   void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
-    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
-      throw DataError(path_ + ": ffjord " + method + " of a " + shape(in) + " batch into " + shape(out) +
-                      " with " + std::to_string(logdet.size()) + " log-determinants; the dimension is " +
-                      std::to_string(dim_));
+    check_batch_shapes(path_ + ": ffjord", method, dim_, in, out, logdet);
   }
 
   std::string path_;

@@ -1,5 +1,7 @@
 #include "squeeze.hpp"
 
+#include "liouville/core/batch_shapes.hpp"
+
 namespace liouville::glow {
 
 Squeeze::Squeeze(std::string path, const ImageShape& in) : path_(std::move(path)) {
@@ -39,11 +41,7 @@ void Squeeze::backward(const Tape*, ConstMatrixRef x, ConstMatrixRef, ConstMatri
 
 void Squeeze::check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out,
                            ConstVectorRef logdet) const {
-  if (in.rows() != dim() || out.rows() != dim() || out.cols() != in.cols() || logdet.size() != in.cols())
-    throw DataError(path_ + ": squeeze " + method + " of a " + std::to_string(in.rows()) + " x " +
-                    std::to_string(in.cols()) + " batch into " + std::to_string(out.rows()) + " x " +
-                    std::to_string(out.cols()) + " with " + std::to_string(logdet.size()) +
-                    " log-determinants; the dimension is " + std::to_string(dim()));
+  check_batch_shapes(path_ + ": squeeze", method, dim(), in, out, logdet);
 }
 
 }  // namespace liouville::glow

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "liouville/core/batch_shapes.hpp"
 #include "planar_activation.hpp"
 
 namespace liouville {
@@ -198,10 +199,7 @@ class Planar final : public Bijection {
   }
 
   void check_shapes(const char* method, ConstMatrixRef in, ConstMatrixRef out, ConstVectorRef logdet) const {
-    if (in.rows() != dim_ || out.rows() != dim_ || out.cols() != in.cols() || logdet.size() != in.cols())
-      throw DataError(path_ + ": planar " + method + " of a " + shape(in) + " batch with " + shape(out) + " and " +
-                      std::to_string(logdet.size()) + " log-determinants; the dimension is " +
-                      std::to_string(dim_));
+    check_batch_shapes(path_ + ": planar", method, dim_, in, out, logdet);
   }
 
   std::string path_;
