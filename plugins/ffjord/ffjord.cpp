@@ -26,6 +26,7 @@
 // backward: the cotangent of y(t1) is [z_bar; logdet_bar^T]; the gradient method
 // (solve_gradient.hpp: discrete or adjoint) carries it back to y(t0) and x_bar is
 // its top rows.
+#include <algorithm>
 #include <liouville/plugin.hpp>
 #include <memory>
 #include <optional>
@@ -40,11 +41,6 @@
 
 namespace liouville {
 namespace {
-
-// The widest column chunk of one evaluation of the dynamics: narrow enough to
-// balance a batch of 100 over 2 to 4 threads, wide enough for efficient matrix
-// products. Changing it changes results in the last bits.
-constexpr Index kMaxChunkColumns = 32;
 
 // What a forward pass keeps: the probes of its solve and the solve's record.
 struct FfjordTape final : Tape {
@@ -92,6 +88,13 @@ class Ffjord final : public Bijection {
             "RNODE's lambda_J: adds lambda_J times the batch mean of int |df/dz eps|^2 dt (a Frobenius norm "
             "estimate; eps is the trace estimator's probe, or a Gaussian one with the exact trace) to the "
             "training loss; 0: off, no extra cost.");
+    schema.integer("chunk_columns")
+        .default_value(32)
+        .min(0)
+        .doc(
+            "Widest column chunk of one evaluation of the dynamics on the thread pool; 0: never split the "
+            "batch (for models too small to gain from threads). Results depend on it in the last bits, never on "
+            "the thread count.");
     schema.check([](const Params& params) -> std::optional<std::string> {
       const auto& tspan = params.get_real_list("tspan");
       if (tspan.size() == 2 && tspan[0] == tspan[1])
@@ -129,6 +132,7 @@ class Ffjord final : public Bijection {
                                       {parameters_begin_, context.parameters().size() - parameters_begin_},
                                       params.get_bool("seminorm"))),
         pool_(context.thread_pool()),
+        chunk_columns_(params.get_int("chunk_columns")),
         parameters_size_(context.parameters().size() - parameters_begin_) {
     if (field_->dim() != dim_)
       throw ConfigError(path_ + ".vector_field: dimension " + std::to_string(field_->dim()) +
@@ -214,7 +218,8 @@ class Ffjord final : public Bijection {
       return std::make_unique<RegularizedChunk>(*field_, *trace_, columns(probes, begin, width),
                                                 columns(jacobian_probes, begin, width), channels_);
     };
-    return ChunkedSystem(batch, kMaxChunkColumns, make_part, *pool_, parameters_begin_, parameters_size_);
+    const Index chunk_columns = chunk_columns_ > 0 ? chunk_columns_ : std::max<Index>(batch, 1);
+    return ChunkedSystem(batch, chunk_columns, make_part, *pool_, parameters_begin_, parameters_size_);
   }
 
   // One chunk of the regularized dynamics: the CNF part and its RNODE channels.
@@ -291,6 +296,7 @@ class Ffjord final : public Bijection {
   std::shared_ptr<TraceEstimator> trace_;
   std::unique_ptr<SolveGradient> gradient_;
   std::shared_ptr<ThreadPool> pool_;
+  Index chunk_columns_;  // 0: one chunk
   Index parameters_size_;
 };
 
