@@ -8,9 +8,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "liouville/core/errors.hpp"
 #include "liouville/core/parameters.hpp"
+#include "liouville/core/rng.hpp"
 #include "liouville/core/vector_field.hpp"
 #include "liouville/registry/build_context.hpp"
 #include "liouville/registry/params.hpp"
@@ -153,6 +155,23 @@ inline Params tsit5_fixed(const Registry& registry, double dt) {
 inline Params trace_params(const Registry& registry, const std::string& type,
                            const std::map<std::string, Value>& values = {}) {
   return component_params(registry, "TraceEstimator", type, "flow.trace", values);
+}
+
+// The mlp of the CNF tests: tanh hidden layers and output, time concatenated.
+inline Params concat_tanh_mlp_params(const Registry& registry, std::vector<long> hidden) {
+  return component_params(registry, "VectorField", "mlp", "flow.vector_field",
+                          {{"hidden", Value{std::move(hidden)}},
+                           {"activation", Value{std::string("tanh")}},
+                           {"output_activation", Value{std::string("tanh")}},
+                           {"time_input", Value{std::string("concat")}}});
+}
+
+// A dim x batch matrix of standard normal draws.
+inline Matrix random_batch(Index dim, Index batch, std::uint64_t seed) {
+  Matrix x(dim, batch);
+  Rng rng(seed);
+  rng.fill_normal(x);
+  return x;
 }
 
 }  // namespace liouville::ffjord_test

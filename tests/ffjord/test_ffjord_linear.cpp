@@ -33,13 +33,6 @@ struct LinearFlow {
   }
 };
 
-Matrix random_batch(Index dim, Index batch, std::uint64_t seed) {
-  Matrix x(dim, batch);
-  Rng rng(seed);
-  rng.fill_normal(x);
-  return x;
-}
-
 }  // namespace
 
 TEST_CASE("ffjord with a linear field: z(t1) = expm(A T) x and logdet = T tr(A)") {

@@ -14,20 +14,7 @@ namespace {
 
 Registry& registry() { return plugins({"ffjord", "tsit5", "exact", "hutchinson", "mlp"}); }
 
-Params mlp_params(std::vector<long> hidden) {
-  return component_params(registry(), "VectorField", "mlp", "flow.vector_field",
-                          {{"hidden", Value{std::move(hidden)}},
-                           {"activation", Value{std::string("tanh")}},
-                           {"output_activation", Value{std::string("tanh")}},
-                           {"time_input", Value{std::string("concat")}}});
-}
-
-Matrix random_batch(Index dim, Index batch, std::uint64_t seed) {
-  Matrix x(dim, batch);
-  Rng rng(seed);
-  rng.fill_normal(x);
-  return x;
-}
+Params mlp_params(std::vector<long> hidden) { return concat_tanh_mlp_params(registry(), std::move(hidden)); }
 
 void run_conformance(Bijection& flow, ParameterStore& store, const Matrix& x, const Rng& noise, bool exact_trace,
                      double inverse_tolerance) {

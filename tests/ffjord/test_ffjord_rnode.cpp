@@ -20,13 +20,6 @@ namespace {
 
 Registry& registry() { return plugins({"ffjord", "tsit5", "exact", "hutchinson", "mlp", "standard_normal"}); }
 
-Matrix random_batch(Index dim, Index batch, std::uint64_t seed) {
-  Matrix x(dim, batch);
-  Rng rng(seed);
-  rng.fill_normal(x);
-  return x;
-}
-
 struct FlowSpec {
   double kinetic = 0;
   double jacobian = 0;
