@@ -1,12 +1,15 @@
 #include "atomic_file.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "liouville/core/errors.hpp"
@@ -33,11 +36,31 @@ class FileDescriptor {
   int fd_;
 };
 
+// Temporary files are named ".NAME.tmp.PID.XXXXXX", so the writer of each is known.
+std::string temp_prefix(const std::filesystem::path& path) { return "." + path.filename().string() + ".tmp."; }
+
+// A run killed while writing leaves its temporary file behind: remove those
+// of processes that no longer exist (never another live writer's).
+void remove_stale_temps(const std::filesystem::path& folder, const std::filesystem::path& path) {
+  const std::string prefix = temp_prefix(path);
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    pid_t pid = 0;
+    const char* first = name.data() + prefix.size();
+    const auto [end, status] = std::from_chars(first, name.data() + name.size(), pid);
+    if (status != std::errc() || end == first || *end != '.' || pid <= 0) continue;
+    if (::kill(pid, 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), error);
+  }
+}
+
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
   const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
-  std::string temp = (folder / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  remove_stale_temps(folder, path);
+  std::string temp = (folder / (temp_prefix(path) + std::to_string(::getpid()) + ".XXXXXX")).string();
   FileDescriptor file(::mkstemp(temp.data()));
   if (file.get() < 0) fail(path, "cannot create a temporary file");
   try {

@@ -83,12 +83,19 @@ TEST_CASE("a run killed at 20 random instants always leaves a checkpoint that lo
   CHECK(last_iteration > 0);
   CHECK(resumed >= 10);
   // Only whole files carry the final names; a kill inside a write may leave a
-  // temporary (".checkpoint.safetensors.tmp.XXXXXX"), never a partial file under the final name.
+  // temporary (".checkpoint.safetensors.tmp.PID.XXXXXX"), never a partial file under the final name.
+  const auto is_temporary = [](const std::string& name) {
+    return name.starts_with(".") && name.find(".tmp.") != std::string::npos;
+  };
   for (const auto& entry : std::filesystem::directory_iterator(run)) {
     const std::string name = entry.path().filename().string();
-    const bool temporary = name.starts_with(".") && name.find(".tmp.") != std::string::npos;
-    CHECK_MESSAGE((temporary || name == "checkpoint.safetensors" || name == "metrics.csv" ||
+    CHECK_MESSAGE((is_temporary(name) || name == "checkpoint.safetensors" || name == "metrics.csv" ||
                    name == "config.yaml" || name == "resolved.yaml"),
                   name);
   }
+  // The next run that writes clears the temporaries of the killed ones.
+  const Result finished = run_cli("train --resume '" + run.string() + "' --stop-after 1");
+  REQUIRE_MESSAGE(finished.code == 0, finished.err);
+  for (const auto& entry : std::filesystem::directory_iterator(run))
+    CHECK_MESSAGE(!is_temporary(entry.path().filename().string()), entry.path());
 }
