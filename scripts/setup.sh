@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build libboost-dev libboost-program-options-dev libeigen3-dev
-          libyaml-cpp-dev doctest-dev nlohmann-json3-dev gnuplot-nox clang-format)
+          libyaml-cpp-dev doctest-dev nlohmann-json3-dev gnuplot-nox clang-format python3-numpy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

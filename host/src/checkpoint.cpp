@@ -18,6 +18,18 @@ static_assert(std::endian::native == std::endian::little, "checkpoints are writt
 
 constexpr std::uint64_t kMaxHeaderBytes = 16u << 20;
 
+// Format 1 stored each tensor column-major; safetensors (and numpy) read
+// row-major (C order), which format 2 writes. Both are read.
+constexpr const char* kColumnMajorFormat = "liouville-checkpoint/1";
+
+using RowMajorMatrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+void append_row_major(std::string& file, const Eigen::Ref<const Matrix>& values) {
+  const RowMajorMatrix row_major = values;
+  file.append(reinterpret_cast<const char*>(row_major.data()),
+              static_cast<std::size_t>(row_major.size()) * sizeof(Scalar));
+}
+
 [[noreturn]] void bad(const std::filesystem::path& path, const std::string& what) {
   throw DataError("checkpoint '" + path.string() + "': " + what);
 }
@@ -49,11 +61,10 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
   const std::uint64_t header_size = json.size();
   std::memcpy(file.data(), &header_size, 8);
   file += json;
-  file.append(reinterpret_cast<const char*>(parameters.values().data()),
-              static_cast<std::size_t>(parameters.size()) * sizeof(Scalar));
-  for (const auto& [name, values] : extra)
-    file.append(reinterpret_cast<const char*>(values.data()),
-                static_cast<std::size_t>(values.size()) * sizeof(Scalar));
+  for (const ParameterSliceInfo& slice : parameters.slices())
+    append_row_major(file,
+                     Eigen::Map<const Matrix>(parameters.values().data() + slice.offset, slice.rows, slice.cols));
+  for (const auto& [name, values] : extra) append_row_major(file, values);
   write_file_atomically(path, file);
 }
 
@@ -123,13 +134,18 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   if (expected != file_size - 8 - header_size)
     bad(path, "the tensors cover " + std::to_string(expected) + " data bytes but the file holds " +
                   std::to_string(file_size - 8 - header_size));
-  if (checkpoint.metadata["format"] != kCheckpointFormat)
-    bad(path, "format '" + checkpoint.metadata["format"] + "' is not " + kCheckpointFormat);
+  const std::string& format = checkpoint.metadata["format"];
+  const bool column_major = format == kColumnMajorFormat;
+  if (format != kCheckpointFormat && !column_major)
+    bad(path, "format '" + format + "' is not " + kCheckpointFormat + " (or " + kColumnMajorFormat + ")");
   for (const Entry& entry : entries) {
-    Matrix values(static_cast<Index>(entry.rows), static_cast<Index>(entry.cols));
+    const auto rows = static_cast<Index>(entry.rows), cols = static_cast<Index>(entry.cols);
+    // A column-major rows x cols matrix has the bytes of the row-major cols x rows one.
+    RowMajorMatrix stored(column_major ? cols : rows, column_major ? rows : cols);
     in.seekg(static_cast<std::streamoff>(8 + header_size + entry.begin));
-    in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(entry.end - entry.begin));
+    in.read(reinterpret_cast<char*>(stored.data()), static_cast<std::streamsize>(entry.end - entry.begin));
     if (!in) bad(path, "tensor '" + entry.name + "': read failed");
+    Matrix values = column_major ? Matrix(stored.transpose()) : Matrix(stored);
     checkpoint.tensors.emplace(entry.name, std::move(values));
   }
   return checkpoint;

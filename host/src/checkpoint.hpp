@@ -4,9 +4,10 @@
 //   N bytes   JSON: {"__metadata__": {string: string},
 //                    "<slice name>": {"dtype": "F64", "shape": [rows, cols],
 //                                     "data_offsets": [begin, end]}, ...}
-//   the data  each slice's values, little-endian f64, column-major, packed
-//             in header order with no gaps.
-// Metadata keys: "format" = "liouville-checkpoint/1", "config" = the experiment
+//   the data  each slice's values, little-endian f64, row-major (C order, as
+//             safetensors and numpy read them), packed in header order with no gaps.
+// Metadata keys: "format" = "liouville-checkpoint/2" (format 1, column-major,
+// is still read), "config" = the experiment
 // config as YAML (after --set overrides), "stage" and "iteration" where training
 // stopped. Tensors named "fixed.*" are not parameters but fitted constants of
 // the model (the data standardization's mean and scale); "state.*" tensors and
@@ -24,7 +25,7 @@
 
 namespace liouville::host {
 
-inline constexpr const char* kCheckpointFormat = "liouville-checkpoint/1";
+inline constexpr const char* kCheckpointFormat = "liouville-checkpoint/2";
 inline constexpr std::string_view kFixedTensorPrefix = "fixed.";
 // Training state to resume from (optimizer moments, batch order): see resume.hpp.
 inline constexpr std::string_view kStateTensorPrefix = "state.";

@@ -78,6 +78,30 @@ TEST_CASE("a checkpoint round-trips every slice and its metadata") {
   CHECK(header % 8 == 0);
 }
 
+TEST_CASE(
+    "tensors are stored row-major, as safetensors and numpy read them; format 1 (column-major) still reads") {
+  const auto folder = fresh_folder("checkpoint_layout");
+  ParameterStore store;
+  store.allocate("w", 2, 3);
+  Eigen::Map<Matrix>(store.values().data(), 2, 3) << 1, 2, 3, 4, 5, 6;
+  save_checkpoint(folder / "c.safetensors", store, {});
+  const std::string bytes = read_bytes(folder / "c.safetensors");
+  std::uint64_t header = 0;
+  std::memcpy(&header, bytes.data(), 8);
+  double stored[6];
+  std::memcpy(stored, bytes.data() + 8 + header, sizeof stored);
+  for (int i = 0; i < 6; ++i) CHECK(stored[i] == i + 1);
+
+  const std::string column_major = R"({"__metadata__":{"format":"liouville-checkpoint/1"},)"
+                                   R"("w":{"dtype":"F64","shape":[2,3],"data_offsets":[0,48]}})";
+  const double values[6] = {1, 4, 2, 5, 3, 6};
+  std::string file = safetensors(column_major, 0);
+  file.append(reinterpret_cast<const char*>(values), sizeof values);
+  write_bytes(folder / "old.safetensors", file);
+  CHECK(read_checkpoint(folder / "old.safetensors").tensors.at("w") ==
+        read_checkpoint(folder / "c.safetensors").tensors.at("w"));
+}
+
 TEST_CASE("a checkpoint that does not match the model lists every mismatch") {
   const auto folder = fresh_folder("checkpoint_mismatch");
   TwoSlices saved;
@@ -131,7 +155,7 @@ TEST_CASE("malformed checkpoints are refused with what is wrong") {
   check_refused(path, "tensor 'b' does not start where the previous one ends");
 
   write_bytes(path, safetensors(R"({"a":{"dtype":"F64","shape":[1,1],"data_offsets":[0,8]}})", 8));
-  check_refused(path, "format '' is not liouville-checkpoint/1");
+  check_refused(path, "format '' is not liouville-checkpoint/2");
 
   check_refused(folder / "missing.safetensors", "cannot open the file");
 
