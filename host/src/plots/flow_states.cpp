@@ -37,7 +37,7 @@ Matrix invert(const Bijection& layer, const Matrix& z, Rng& noise) {
 
 std::string format_time(double t) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g", t);
+  std::snprintf(text, sizeof text, "%.3g", t);
   return text;
 }
 

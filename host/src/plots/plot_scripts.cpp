@@ -19,14 +19,16 @@ std::string header(const std::string& name, const std::string& title) {
   return text.str();
 }
 
-// The same picture as SVG.
-std::string footer(const std::string& name) {
+// Switches the output to the SVG file of the same picture.
+std::string svg_terminal(const std::string& name) {
   std::ostringstream text;
   text << "set terminal svg noenhanced size " << kPlotWidth << ',' << kPlotHeight << " font ',11'\n"
-       << "set output '" << name << ".svg'\n"
-       << "replot\n";
+       << "set output '" << name << ".svg'\n";
   return text.str();
 }
+
+// The same picture as SVG.
+std::string footer(const std::string& name) { return svg_terminal(name) + "replot\n"; }
 
 std::string stage_marks(const std::vector<long>& stage_starts) {
   std::ostringstream text;
@@ -111,22 +113,32 @@ std::string samples_2d_script(const Vector& low, const Vector& high) {
 }
 
 std::string trajectories_script(Index dim, const std::vector<std::string>& labels) {
-  std::string text = header("trajectories", "Base samples carried to the data space");
-  std::string tics;
-  for (std::size_t level = 0; level < labels.size(); ++level)
-    tics += (level ? ", '" : "'") + labels[level] + "' " + std::to_string(level);
+  const std::string title = "Base samples carried to the data space";
   if (dim == 1) {
-    text += "set xtics (" + tics + ") rotate by -30\nset xlabel 'step of the inverse flow'\nset ylabel 'x'\n";
-    text += "plot 'trajectories.csv' using 1:2 with lines lw 1 lc rgb '#601f4e9a' notitle\n";
-  } else {
-    text += kPalette;
-    text += "set cbtics (" + tics + ")\nset cbrange [0:" + std::to_string(labels.size() - 1) + "]\n";
-    text += "set xlabel 'x0'\nset ylabel 'x1'\n";
-    text +=
-        "plot 'trajectories.csv' using 2:3 with lines lw 0.5 lc rgb '#b0808080' notitle, \\\n"
-        "     'trajectories.csv' using 2:3:1 with points pt 7 ps 0.4 lc palette notitle\n";
+    std::string tics;
+    for (std::size_t level = 0; level < labels.size(); ++level)
+      tics += (level ? ", '" : "'") + labels[level] + "' " + std::to_string(level);
+    return header("trajectories", title) + "set xtics (" + tics +
+           ") rotate by -30\nset xlabel 'step of the inverse flow'\nset ylabel 'x'\n"
+           "plot 'trajectories.csv' using 1:2 with lines lw 1 lc rgb '#601f4e9a' notitle\n" +
+           footer("trajectories");
   }
-  return text + footer("trajectories");
+  // Small multiples: one panel per level (column 1 of the data), base to data,
+  // coloured along the palette. Multiplots cannot `replot`, so the panels are
+  // drawn once per terminal.
+  const std::size_t levels = labels.size();
+  const std::size_t rows = levels <= 4 ? 1 : 2;
+  const std::size_t cols = (levels + rows - 1) / rows;
+  std::string panels = kPalette;
+  panels += "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) + " title '" + title +
+            "'\nunset colorbox\nset size ratio -1\nset tics font ',8'\n";
+  for (std::size_t level = 0; level < levels; ++level) {
+    const std::string fraction = io::format_number(levels > 1 ? double(level) / double(levels - 1) : 0.0);
+    panels += "set title '" + labels[level] + "'\nplot 'trajectories.csv' using ($1 == " + std::to_string(level) +
+              " ? $2 : NaN):3 with points pt 7 ps 0.3 lc palette frac " + fraction + " notitle\n";
+  }
+  panels += "unset multiplot\n";
+  return header("trajectories", title) + panels + svg_terminal("trajectories") + panels;
 }
 
 }  // namespace liouville::host
