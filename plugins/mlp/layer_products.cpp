@@ -1,7 +1,27 @@
 #include "layer_products.hpp"
 
+#include "vector_gemm.hpp"
+
 namespace liouville::mlp {
 namespace {
+
+const VectorUnit kVectorUnit = best_vector_unit();
+
+// out (+)= a B with B(p, j) = b[p b_row_stride + j b_col_stride].
+GemmOperands product(ConstMatrixRef a, const Scalar* b, Index b_row_stride, Index b_col_stride, MatrixRef out,
+                     bool accumulate) {
+  return {.rows = out.rows(),
+          .cols = out.cols(),
+          .depth = a.cols(),
+          .a = a.data(),
+          .a_stride = a.outerStride(),
+          .b = b,
+          .b_row_stride = b_row_stride,
+          .b_col_stride = b_col_stride,
+          .c = out.data(),
+          .c_stride = out.outerStride(),
+          .accumulate = accumulate};
+}
 
 // A weight of at most this many entries is small: its products run as a few
 // passes along the batch, one per weight entry.
@@ -22,7 +42,7 @@ Scalar strided_dot(const Scalar* a, Index a_stride, const Scalar* b, Index b_str
 
 void multiply(ConstMatrixRef w, ConstMatrixRef x, MatrixRef a) {
   if (w.size() > kSmallWeight) {
-    a.noalias() = w * x;
+    if (!vector_gemm(kVectorUnit, product(w, x.data(), 1, x.outerStride(), a, false))) a.noalias() = w * x;
     return;
   }
   // Row i of a = sum_k w(i, k) x.row(k).
@@ -34,7 +54,15 @@ void multiply(ConstMatrixRef w, ConstMatrixRef x, MatrixRef a) {
 
 void multiply_transposed(ConstMatrixRef w, ConstMatrixRef c, MatrixRef g) {
   if (w.size() > kSmallWeight) {
-    g.noalias() = w.transpose() * c;
+    if (kVectorUnit == VectorUnit::kNone) {
+      g.noalias() = w.transpose() * c;
+      return;
+    }
+    // The kernel reads A by columns: those of w^T, copied once per call (a
+    // weight is small beside its product with a batch).
+    thread_local Matrix w_transposed;
+    w_transposed = w.transpose();
+    vector_gemm(kVectorUnit, product(w_transposed, c.data(), 1, c.outerStride(), g, false));
     return;
   }
   // Row i of g = sum_k w(k, i) c.row(k).
@@ -46,7 +74,9 @@ void multiply_transposed(ConstMatrixRef w, ConstMatrixRef c, MatrixRef g) {
 
 void accumulate_outer(ConstMatrixRef c, ConstMatrixRef x, MatrixRef w_bar) {
   if (w_bar.size() > kSmallWeight) {
-    w_bar.noalias() += c * x.transpose();
+    // B = x^T: B(p, j) = x(j, p).
+    if (!vector_gemm(kVectorUnit, product(c, x.data(), x.outerStride(), 1, w_bar, true)))
+      w_bar.noalias() += c * x.transpose();
     return;
   }
   for (Index k = 0; k < w_bar.cols(); ++k)

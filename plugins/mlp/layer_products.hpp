@@ -1,7 +1,7 @@
-// The matrix products of a dense layer over a batch block. Each uses
-// Eigen's GEMM, except for a weight of a few entries (the 1-D seed network),
-// where packing the operands for GEMM costs more than the product itself and
-// a few passes along the batch are faster.
+// The matrix products of a dense layer over a batch block. Each runs on the
+// CPU's wide vector unit when it has one (vector_gemm.hpp), on Eigen's GEMM
+// otherwise, except for a weight of a few entries (the 1-D seed network),
+// where a few passes along the batch are faster than any GEMM.
 #pragma once
 
 #include "liouville/core/types.hpp"

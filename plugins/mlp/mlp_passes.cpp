@@ -1,7 +1,10 @@
-// The passes of the mlp: evaluation, forward mode (f, J v), reverse mode
-// J^T f_bar and the reverse mode of (f, J v). With a tangent, values and
-// tangents of a layer sit side by side in one out x 2 batch block [x, xdot], so
-// one matrix product per layer serves both: W [x, xdot] = [W x, W xdot].
+// The passes of the mlp: evaluation, forward mode (f, J v), the divergence,
+// reverse mode J^T f_bar and the reverse modes of (f, J v) and (f, div). With k
+// tangents, the values and tangents of a layer sit side by side in one
+// out x (1 + k) batch block [x, xdot_1, ..., xdot_k], so one matrix product per
+// layer serves them all: W [x, xdot_1, ...] = [W x, W xdot_1, ...]. The
+// divergence takes the k = dim unit tangents e_i at once:
+// div f = sum_i (J e_i)_i.
 #include <utility>
 
 #include "mlp.hpp"
@@ -10,37 +13,41 @@ namespace liouville::mlp {
 
 // Buffers of one call, carved from one thread_local block that only grows (no
 // allocation in the steady state; each thread has its own, so calls are
-// re-entrant). cols = 2 batch with a tangent, batch otherwise.
+// re-entrant). cols = (1 + tangents) batch.
 struct Mlp::Workspace {
   Index batch = 0;
+  Index tangents = 0;  // 0, 1 (jvp) or dim (divergence)
   Index cols = 0;
-  bool tangent = false;
-  Scalar* values = nullptr;     // layer k: out x cols at values + cols row_offsets_[k], [x_{k+1}, xdot_{k+1}]
+  bool reverse = false;         // a reverse pass follows: keep what it needs
+  Scalar* values = nullptr;     // layer k: out x cols at values + cols row_offsets_[k], [x_{k+1}, xdot_{k+1}, ...]
   Scalar* d1 = nullptr;         // layer k: out x batch, sigma'(a_k)
-  Scalar* curvature = nullptr;  // layer k: out x batch, sigma''(a_k) .* adot_k
+  Scalar* d2 = nullptr;         // max_width x batch, sigma''(a_k) of the current layer
+  Scalar* curvature = nullptr;  // layer k: out x tangents batch, sigma''(a_k) .* adot_{k, b} per tangent b
   Scalar* bias = nullptr;       // layer k: out, the effective bias
   Scalar* squash = nullptr;     // layer k: out, concatsquash's row scaling s
-  Scalar* outer = nullptr;      // max_squash_weight, concatsquash's c [x, xdot]^T
-  Scalar* input = nullptr;      // dim x cols, [z, v]
-  Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar] ping-pong
+  Scalar* outer = nullptr;      // max_squash_weight, concatsquash's c [x, xdot, ...]^T
+  Scalar* input = nullptr;      // dim x cols, [z, v] or [z, e_1 1^T, ..., e_dim 1^T]
+  Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar, ...] ping-pong
   Scalar* row_sums = nullptr;                 // max_width
 };
 
-Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
+Mlp::Workspace Mlp::workspace(Index batch, Index tangents, bool reverse) const {
   Workspace work;
   work.batch = batch;
-  work.cols = tangent ? 2 * batch : batch;
-  work.tangent = tangent;
-  const Index layer_block = total_width_ * batch;
-  const Index size = total_width_ * work.cols + 2 * layer_block + 2 * total_width_ + max_squash_weight_ +
-                     dim_ * work.cols + 2 * max_width_ * work.cols + max_width_;
+  work.tangents = tangents;
+  work.cols = (1 + tangents) * batch;
+  work.reverse = reverse;
+  const Index size = total_width_ * (work.cols + batch + tangents * batch) + max_width_ * batch +
+                     2 * total_width_ + max_squash_weight_ + dim_ * work.cols + 2 * max_width_ * work.cols +
+                     max_width_;
   thread_local Vector buffer;
   if (buffer.size() < size) buffer.resize(size);
   Scalar* next = buffer.data();
   const auto take = [&next](Index count) { return std::exchange(next, next + count); };
   work.values = take(total_width_ * work.cols);
-  work.d1 = take(layer_block);
-  work.curvature = take(layer_block);
+  work.d1 = take(total_width_ * batch);
+  work.d2 = take(max_width_ * batch);
+  work.curvature = take(total_width_ * tangents * batch);
   work.bias = take(total_width_);
   work.squash = take(total_width_);
   work.outer = take(max_squash_weight_);
@@ -51,15 +58,15 @@ Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
   return work;
 }
 
-// x_k (with its tangents when work.tangent): z or the staged [z, v] for the
-// first layer, the previous layer's output otherwise.
+// x_k (with its tangents): z or the staged [z, tangents] for the first layer,
+// the previous layer's output otherwise.
 Mlp::ConstStridedMap Mlp::layer_input(std::size_t k, ConstMatrixRef z, const Workspace& work) const {
   if (k > 0) {
     const Index rows = layers_[k - 1].out;
     return ConstStridedMap(work.values + work.cols * row_offsets_[k - 1], rows, work.cols,
                            Eigen::OuterStride<>(rows));
   }
-  if (work.tangent) return ConstStridedMap(work.input, dim_, work.cols, Eigen::OuterStride<>(dim_));
+  if (work.tangents > 0) return ConstStridedMap(work.input, dim_, work.cols, Eigen::OuterStride<>(dim_));
   return ConstStridedMap(z.data(), dim_, work.cols, Eigen::OuterStride<>(z.outerStride()));
 }
 
@@ -152,18 +159,14 @@ Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c,
 
 }  // namespace
 
-// Runs the layers (a tangent pass requires saved slopes). Returns the last
-// layer's output block, dim x cols. The tangent pass is
+// Runs the layers. Returns the last layer's output block, dim x cols. The
+// tangent pass is
 //   adot_k = W_k xdot_k (t carries no tangent),  xdot_{k+1} = sigma'(a_k) .* adot_k,
 // with adot_k = s .* (W_k xdot_k) under concatsquash.
-Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
-                                const Workspace& work) const {
+Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Workspace& work) const {
   const Index batch = work.batch;
-  if (v) {
-    Eigen::Map<Matrix> input(work.input, dim_, work.cols);
-    copy_block(z, input.leftCols(batch));
-    copy_block(*v, input.rightCols(batch));
-  }
+  const bool slopes = work.reverse || work.tangents > 0;
+  const bool curvatures = work.reverse && work.tangents > 0;
   Scalar* output = nullptr;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
     const DenseLayer& layer = layers_[k];
@@ -176,20 +179,24 @@ Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<con
     Eigen::Map<Matrix> value(output, layer.out, batch);
     add_to_columns(value, bias);
     Eigen::Map<Matrix> d1(work.d1 + batch * offset, layer.out, batch);
-    Eigen::Map<Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
-    Eigen::Map<Matrix> tangent(work.tangent ? output + layer.out * batch : nullptr, layer.out, batch);
-    activate(layer.activation, value, work.tangent ? &tangent : nullptr, saved != Saved::kNothing ? &d1 : nullptr,
-             saved == Saved::kSlopesAndCurvatures ? &curvature : nullptr);
+    Eigen::Map<Matrix> d2(work.d2, layer.out, batch);
+    activate(layer.activation, value, slopes ? &d1 : nullptr, curvatures ? &d2 : nullptr);
+    if (work.tangents == 0) continue;
+    Eigen::Map<Matrix> curvature(work.curvature + work.tangents * batch * offset, layer.out,
+                                 work.tangents * batch);
+    propagate_tangents(d1, &d2, Eigen::Map<Matrix>(output + layer.out * batch, layer.out, work.tangents * batch),
+                       curvatures ? &curvature : nullptr);
   }
   return Eigen::Map<Matrix>(output, dim_, work.cols);
 }
 
-// Reverse pass after forward(); cotangent[0] holds [f_bar, jv_bar] (or f_bar).
-// Through x_{k+1} = sigma(a), xdot_{k+1} = sigma'(a) .* adot:
-//   a_bar = x_bar .* sigma'(a) + xdot_bar .* sigma''(a) .* adot,   adot_bar = xdot_bar .* sigma'(a);
-// through a = W x + b + t w_t, adot = W xdot:
-//   W_bar += a_bar x^T + adot_bar xdot^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,  t_bar += w_t . a_bar 1,
-//   [x_bar, xdot_bar] = W^T [a_bar, adot_bar].
+// Reverse pass after forward(); cotangent[0] holds [f_bar, jv_bar_1, ...] (or f_bar).
+// Through x_{k+1} = sigma(a), xdot_{k+1, b} = sigma'(a) .* adot_b:
+//   a_bar = x_bar .* sigma'(a) + sum_b xdot_bar_b .* sigma''(a) .* adot_b,   adot_bar_b = xdot_bar_b .* sigma'(a);
+// through a = W x + b + t w_t, adot_b = W xdot_b:
+//   W_bar += a_bar x^T + sum_b adot_bar_b xdot_b^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,
+//   t_bar += w_t . a_bar 1,  [x_bar, xdot_bar_1, ...] = W^T [a_bar, adot_bar_1, ...].
+// The input tangents are constants: z_bar = W_0^T a_bar.
 Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar,
                      VectorRef theta_bar) const {
   const Index batch = work.batch;
@@ -201,13 +208,13 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
     Eigen::Map<Matrix> c(work.cotangent[current], layer.out, work.cols);
     Eigen::Map<Matrix> a_bar(c.data(), layer.out, batch);
     const Eigen::Map<const Matrix> d1(work.d1 + batch * offset, layer.out, batch);
-    if (work.tangent) {
-      Eigen::Map<Matrix> adot_bar(c.data() + layer.out * batch, layer.out, batch);
-      const Eigen::Map<const Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
-      a_bar.array() = a_bar.array() * d1.array() + adot_bar.array() * curvature.array();
-      adot_bar.array() *= d1.array();
-    } else {
-      a_bar.array() *= d1.array();
+    a_bar.array() *= d1.array();
+    for (Index b = 0; b < work.tangents; ++b) {
+      auto adot_bar = c.middleCols((1 + b) * batch, batch).array();
+      const Eigen::Map<const Matrix> curvature(work.curvature + batch * (work.tangents * offset + b * layer.out),
+                                               layer.out, batch);
+      a_bar.array() += adot_bar * curvature.array();
+      adot_bar *= d1.array();
     }
 
     auto weight_bar = layer.weight.in(theta_bar);
@@ -236,10 +243,31 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
   return t_bar;
 }
 
+// [z, v] into the input block.
+void Mlp::stage_tangent(ConstMatrixRef z, ConstMatrixRef v, const Workspace& work) const {
+  Eigen::Map<Matrix> input(work.input, dim_, work.cols);
+  copy_block(z, input.leftCols(work.batch));
+  copy_block(v, input.rightCols(work.batch));
+}
+
+// [z, e_1 1^T, ..., e_dim 1^T] into the input block.
+void Mlp::stage_unit_tangents(ConstMatrixRef z, const Workspace& work) const {
+  Eigen::Map<Matrix> input(work.input, dim_, work.cols);
+  copy_block(z, input.leftCols(work.batch));
+  input.rightCols(dim_ * work.batch).setZero();
+  for (Index i = 0; i < dim_; ++i) input.row(i).segment((1 + i) * work.batch, work.batch).setOnes();
+}
+
 void Mlp::check_block(const char* name, Index rows, Index cols, Index batch) const {
   if (rows != dim_ || cols != batch)
     throw DataError(path_ + ": " + name + " is " + std::to_string(rows) + " x " + std::to_string(cols) +
                     ", expected " + std::to_string(dim_) + " x " + std::to_string(batch) + " (dim x batch)");
+}
+
+void Mlp::check_length(const char* name, Index size, Index batch) const {
+  if (size != batch)
+    throw DataError(path_ + ": " + name + " has " + std::to_string(size) + " entries, expected one per column (" +
+                    std::to_string(batch) + ")");
 }
 
 void Mlp::check_gradient_size(Index size) const {
@@ -252,7 +280,7 @@ void Mlp::evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const {
   const Index batch = z.cols();
   check_block("z", z.rows(), batch, batch);
   check_block("f", f.rows(), f.cols(), batch);
-  copy_block(forward(t, z, nullptr, Saved::kNothing, workspace(batch, false)), f);
+  copy_block(forward(t, z, workspace(batch, 0, false)), f);
 }
 
 void Mlp::jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const {
@@ -261,7 +289,9 @@ void Mlp::jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixR
   check_block("v", v.rows(), v.cols(), batch);
   check_block("f", f.rows(), f.cols(), batch);
   check_block("jv", jv.rows(), jv.cols(), batch);
-  const auto output = forward(t, z, &v, Saved::kSlopes, workspace(batch, true));
+  const Workspace work = workspace(batch, 1, false);
+  stage_tangent(z, v, work);
+  const auto output = forward(t, z, work);
   copy_block(output.leftCols(batch), f);
   copy_block(output.rightCols(batch), jv);
 }
@@ -272,8 +302,8 @@ Scalar Mlp::vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_ba
   check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
   check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
   check_gradient_size(theta_bar.size());
-  const Workspace work = workspace(batch, false);
-  forward(t, z, nullptr, Saved::kSlopes, work);
+  const Workspace work = workspace(batch, 0, true);
+  forward(t, z, work);
   copy_block(f_bar, Eigen::Map<Matrix>(work.cotangent[0], dim_, batch));
   return backward(t, z, work, z_bar, theta_bar);
 }
@@ -287,21 +317,46 @@ Scalar Mlp::jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatr
   check_block("jv_bar", jv_bar.rows(), jv_bar.cols(), batch);
   check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
   check_gradient_size(theta_bar.size());
-  const Workspace work = workspace(batch, true);
-  forward(t, z, &v, Saved::kSlopesAndCurvatures, work);
+  const Workspace work = workspace(batch, 1, true);
+  stage_tangent(z, v, work);
+  forward(t, z, work);
   Eigen::Map<Matrix> top(work.cotangent[0], dim_, work.cols);
   copy_block(f_bar, top.leftCols(batch));
   copy_block(jv_bar, top.rightCols(batch));
   return backward(t, z, work, z_bar, theta_bar);
 }
 
-void Mlp::divergence(Scalar, ConstMatrixRef, MatrixRef, VectorRef) const {
-  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
+void Mlp::divergence(Scalar t, ConstMatrixRef z, MatrixRef f, VectorRef div) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f", f.rows(), f.cols(), batch);
+  check_length("div", div.size(), batch);
+  const Workspace work = workspace(batch, dim_, false);
+  stage_unit_tangents(z, work);
+  const auto output = forward(t, z, work);
+  copy_block(output.leftCols(batch), f);
+  div.setZero();
+  for (Index i = 0; i < dim_; ++i) div += output.row(i).segment((1 + i) * batch, batch).transpose();
 }
 
-Scalar Mlp::divergence_backward(Scalar, ConstMatrixRef, ConstMatrixRef, ConstVectorRef, MatrixRef,
-                                VectorRef) const {
-  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
+// div = sum_i row i of the tangent block J e_i, so its cotangent enters that
+// block's row i: the top cotangent is [f_bar, e_1 div_bar^T, ..., e_dim div_bar^T].
+Scalar Mlp::divergence_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, ConstVectorRef div_bar,
+                                MatrixRef z_bar, VectorRef theta_bar) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
+  check_length("div_bar", div_bar.size(), batch);
+  check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
+  check_gradient_size(theta_bar.size());
+  const Workspace work = workspace(batch, dim_, true);
+  stage_unit_tangents(z, work);
+  forward(t, z, work);
+  Eigen::Map<Matrix> top(work.cotangent[0], dim_, work.cols);
+  copy_block(f_bar, top.leftCols(batch));
+  top.rightCols(dim_ * batch).setZero();
+  for (Index i = 0; i < dim_; ++i) top.row(i).segment((1 + i) * batch, batch) = div_bar.transpose();
+  return backward(t, z, work, z_bar, theta_bar);
 }
 
 }  // namespace liouville::mlp
