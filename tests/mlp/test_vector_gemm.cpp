@@ -53,7 +53,8 @@ TEST_CASE("C = A B and C += A B match Eigen for B and B^T, with outer strides") 
               CAPTURE(accumulate);
               // Each operand is the top-left block of a taller matrix (outer stride > rows).
               const Matrix a = random_matrix(rows + 3, depth, rng);
-              const Matrix b = transposed ? random_matrix(cols + 2, depth, rng) : random_matrix(depth + 2, cols, rng);
+              const Matrix b =
+                  transposed ? random_matrix(cols + 2, depth, rng) : random_matrix(depth + 2, cols, rng);
               Matrix c = random_matrix(rows + 1, cols, rng);
               const Matrix b_block = transposed ? Matrix(b.topRows(cols).transpose()) : Matrix(b.topRows(depth));
               Matrix expected = c;
