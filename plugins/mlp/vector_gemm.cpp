@@ -72,8 +72,23 @@ template <int lanes, int vectors>
   remainder_block<lanes, vectors>(m, a, b + j * m.b_col_stride, c + j * m.c_stride, depth, accumulate, m.cols - j);
 }
 
-// Rows in strips of `vectors` registers, then single registers, then single
-// rows; the depth in slices, the first of which overwrites C unless accumulating.
+// The rows from `row` on, fewer than `lanes`, in strips of one register of
+// lanes / 2, lanes / 4, ..., 1 doubles.
+template <int lanes>
+[[gnu::always_inline]] inline void row_tail(const GemmOperands& m, Index row, Index slice, Index depth,
+                                            bool accumulate) {
+  if constexpr (lanes > 1) {
+    constexpr int half = lanes / 2;
+    if (row + half <= m.rows) {
+      row_strip<half, 1>(m, row, slice, depth, accumulate);
+      row += half;
+    }
+    row_tail<half>(m, row, slice, depth, accumulate);
+  }
+}
+
+// Rows in strips of `vectors` registers, then single registers, then narrower
+// ones; the depth in slices, the first of which overwrites C unless accumulating.
 template <int lanes, int vectors>
 [[gnu::always_inline]] inline void gemm(const GemmOperands& m) {
   if (m.depth == 0 && !m.accumulate)
@@ -85,7 +100,7 @@ template <int lanes, int vectors>
     for (; row + lanes * vectors <= m.rows; row += lanes * vectors)
       row_strip<lanes, vectors>(m, row, slice, depth, accumulate);
     for (; row + lanes <= m.rows; row += lanes) row_strip<lanes, 1>(m, row, slice, depth, accumulate);
-    for (; row < m.rows; ++row) row_strip<1, 1>(m, row, slice, depth, accumulate);
+    row_tail<lanes>(m, row, slice, depth, accumulate);
   }
 }
 
