@@ -23,4 +23,19 @@ void CnfDynamics::rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar
   y_bar.row(dim).setZero();
 }
 
+StateDynamics::StateDynamics(const VectorField& field, Index rows) : field_(field), rows_(rows) {}
+
+void StateDynamics::rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const {
+  const Index dim = field_.dim();
+  field_.evaluate(t, y.topRows(dim), dy.topRows(dim));
+  dy.bottomRows(rows_ - dim).setZero();
+}
+
+void StateDynamics::rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
+                                 VectorRef theta_bar) const {
+  const Index dim = field_.dim();
+  field_.vjp(t, y.topRows(dim), dy_bar.topRows(dim), y_bar.topRows(dim), theta_bar);
+  y_bar.bottomRows(rows_ - dim).setZero();
+}
+
 }  // namespace liouville

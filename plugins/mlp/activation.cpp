@@ -25,7 +25,10 @@ void activate(Activation activation, Eigen::Map<Matrix> a, Eigen::Map<Matrix>* d
   auto x = a.array();
   switch (activation) {
     case Activation::kTanh:
-      // One fused pass (see fused_tanh.hpp).
+      // One fused pass (see fused_tanh.hpp) after a clamp, which keeps NaN:
+      // Eigen's max and min return the array operand then. (Inside the fused
+      // loop the clamp would stop the baseline build from vectorizing it.)
+      x = x.max(-20.0).min(20.0);
       fused_tanh(a.data(), d1 ? d1->data() : nullptr, d2 ? d2->data() : nullptr, a.size());
       return;
     case Activation::kSigmoid:
@@ -66,16 +69,6 @@ void activate(Activation activation, Eigen::Map<Matrix> a, Eigen::Map<Matrix>* d
       if (d1) d1->setOnes();
       if (d2) d2->setZero();
       return;
-  }
-}
-
-void propagate_tangents(const Eigen::Map<Matrix>& d1, const Eigen::Map<Matrix>* d2, Eigen::Map<Matrix> tangents,
-                        Eigen::Map<Matrix>* curvature) {
-  const Index width = d1.cols();
-  for (Index begin = 0; begin < tangents.cols(); begin += width) {
-    auto tangent = tangents.middleCols(begin, width).array();
-    if (curvature) curvature->middleCols(begin, width).array() = d2->array() * tangent;
-    tangent *= d1.array();
   }
 }
 

@@ -1,24 +1,16 @@
 #include "fused_tanh.hpp"
 
-#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 
-// Compiles a function for AVX-512 and AVX2 as well as for the baseline and picks
-// one when the library is loaded (GCC function multiversioning); elsewhere the
-// baseline.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define LIOUVILLE_MLP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LIOUVILLE_MLP_VECTOR_CLONES
-#endif
+#include "vector_clones.hpp"
 
 namespace liouville::mlp {
 
 namespace {
 
-// With y = -2 min(|x|, 20) (tanh(20) rounds to 1; NaN stays NaN):
+// With y = -2|x|:
 //   tanh|x| = -expm1(y) / (2 + expm1(y)),
 //   y = k ln2 + r, |r| <= ln2 / 2 (ln2 split in two so that k ln2 is exact),
 //   e^r = 1 + 2 r P(r^2) / (Q(r^2) - r P(r^2))   (the Pade form and coefficients of Cephes' exp),
@@ -34,7 +26,7 @@ template <bool kSlope, bool kCurvature>
   constexpr double kRoundShift = 0x1.8p52;  // adding it rounds to an integer held in the low bits
   for (Index i = 0; i < size; ++i) {
     const double x = a[i];
-    const double y = -2.0 * std::min(std::abs(x), 20.0);
+    const double y = -2.0 * std::abs(x);
     const double shifted = y * kLog2e + kRoundShift;
     const double k = shifted - kRoundShift;
     const double r = (y - k * kLn2High) - k * kLn2Low;

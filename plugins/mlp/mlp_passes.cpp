@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "mlp.hpp"
+#include "tangent_passes.hpp"
 
 namespace liouville::mlp {
 
@@ -88,14 +89,6 @@ void copy_block(const Source& source, Destination&& destination) {
     destination = source;
 }
 
-// value.colwise() += bias as plain loops (Eigen runs one short vector
-// operation per column, slow for narrow layers).
-void add_to_columns(Eigen::Map<Matrix>& value, const Eigen::Map<const Vector>& bias) {
-  Scalar* column = value.data();
-  for (Index j = 0; j < value.cols(); ++j, column += value.rows())
-    for (Index i = 0; i < value.rows(); ++i) column[i] += bias[i];
-}
-
 // W without its time column.
 Eigen::Map<const Matrix> weight(const DenseLayer& layer) {
   return Eigen::Map<const Matrix>(layer.weight.value().data(), layer.out, layer.in);
@@ -123,28 +116,20 @@ Eigen::Map<const Vector> effective_bias(const DenseLayer& layer, Scalar t, Scala
   return Eigen::Map<const Vector>(buffer, layer.out);
 }
 
-// a = diag(s) a, row by row over all columns (values and tangents).
-void scale_rows(Eigen::Map<Matrix>& a, const Scalar* s) {
-  Scalar* column = a.data();
-  for (Index j = 0; j < a.cols(); ++j, column += a.rows())
-    for (Index i = 0; i < a.rows(); ++i) column[i] *= s[i];
-}
-
 // The reverse mode of a concatsquash layer a = s .* (W x + b) + t d with
 // s = sigmoid(gamma), gamma = g t + c, adot = s .* (W xdot), given c = [a_bar, adot_bar]
 // and row_sums = a_bar 1. With O = c [x, xdot]^T:
 //   W_bar += diag(s) O,  b_bar += s .* row_sums,  d_bar += t row_sums,
 //   s_bar = rowsum(W .* O) + b .* row_sums,  gamma_bar = s_bar .* s (1 - s),
 //   g_bar += t gamma_bar,  c_bar += gamma_bar,  t_bar = d . row_sums + g . gamma_bar.
-// On exit c = diag(s) c, the cotangent of W [x, xdot]. `outer_buffer` (out x in)
-// and `gamma_buffer` (out) are scratch. Returns t_bar.
-Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c, ConstMatrixRef input,
+// The cotangent of W [x, xdot] is diag(s) c. `outer_buffer` (out x in) and
+// `gamma_buffer` (out) are scratch. Returns t_bar.
+Scalar backward_squash(const DenseLayer& layer, Scalar t, const Eigen::Map<Matrix>& c, ConstMatrixRef input,
                        const Eigen::Map<Vector>& row_sums, const Scalar* squash, Scalar* outer_buffer,
                        Scalar* gamma_buffer, VectorRef theta_bar) {
   const Eigen::Map<const Vector> s(squash, layer.out);
   Eigen::Map<Matrix> outer(outer_buffer, layer.out, layer.in);
-  outer.setZero();
-  accumulate_outer(c, input, outer);
+  outer_product(c, input, outer, false);
   layer.weight.in(theta_bar).noalias() += s.asDiagonal() * outer;
   layer.bias.in(theta_bar).col(0) += s.cwiseProduct(row_sums);
   layer.time_weight.in(theta_bar).col(0) += t * row_sums;
@@ -153,7 +138,6 @@ Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c,
   gamma_bar.array() *= s.array() * (1.0 - s.array());
   layer.gate_weight.in(theta_bar).col(0) += t * gamma_bar;
   layer.gate_bias.in(theta_bar).col(0) += gamma_bar;
-  scale_rows(c, squash);
   return layer.time_weight.value().col(0).dot(row_sums) + layer.gate_weight.value().col(0).dot(gamma_bar);
 }
 
@@ -173,19 +157,18 @@ Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Workspace& wor
     const Index offset = row_offsets_[k];
     output = work.values + work.cols * offset;
     Eigen::Map<Matrix> a(output, layer.out, work.cols);
-    multiply(weight(layer), layer_input(k, z, work), a);
+    const bool squash = layer.time == TimeConditioning::kConcatSquash;
     const auto bias = effective_bias(layer, t, work.bias + offset, work.squash + offset);
-    if (layer.time == TimeConditioning::kConcatSquash) scale_rows(a, work.squash + offset);
+    multiply(weight(layer), layer_input(k, z, work), {squash ? work.squash + offset : nullptr, bias.data(), batch},
+             a);
     Eigen::Map<Matrix> value(output, layer.out, batch);
-    add_to_columns(value, bias);
     Eigen::Map<Matrix> d1(work.d1 + batch * offset, layer.out, batch);
     Eigen::Map<Matrix> d2(work.d2, layer.out, batch);
     activate(layer.activation, value, slopes ? &d1 : nullptr, curvatures ? &d2 : nullptr);
     if (work.tangents == 0) continue;
-    Eigen::Map<Matrix> curvature(work.curvature + work.tangents * batch * offset, layer.out,
-                                 work.tangents * batch);
-    propagate_tangents(d1, &d2, Eigen::Map<Matrix>(output + layer.out * batch, layer.out, work.tangents * batch),
-                       curvatures ? &curvature : nullptr);
+    carry_tangents(d1.data(), d2.data(), output + layer.out * batch,
+                   curvatures ? work.curvature + work.tangents * batch * offset : nullptr, layer.out * batch,
+                   work.tangents);
   }
   return Eigen::Map<Matrix>(output, dim_, work.cols);
 }
@@ -195,8 +178,9 @@ Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Workspace& wor
 //   a_bar = x_bar .* sigma'(a) + sum_b xdot_bar_b .* sigma''(a) .* adot_b,   adot_bar_b = xdot_bar_b .* sigma'(a);
 // through a = W x + b + t w_t, adot_b = W xdot_b:
 //   W_bar += a_bar x^T + sum_b adot_bar_b xdot_b^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,
-//   t_bar += w_t . a_bar 1,  [x_bar, xdot_bar_1, ...] = W^T [a_bar, adot_bar_1, ...].
-// The input tangents are constants: z_bar = W_0^T a_bar.
+//   t_bar += w_t . a_bar 1,  [x_bar, xdot_bar_1, ...] = W^T [a_bar, adot_bar_1, ...],
+// with (diag(s) W)^T under concatsquash (backward_squash). The input tangents
+// are constants: z_bar = W_0^T a_bar.
 Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar,
                      VectorRef theta_bar) const {
   const Index batch = work.batch;
@@ -207,15 +191,8 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
     const Index offset = row_offsets_[k];
     Eigen::Map<Matrix> c(work.cotangent[current], layer.out, work.cols);
     Eigen::Map<Matrix> a_bar(c.data(), layer.out, batch);
-    const Eigen::Map<const Matrix> d1(work.d1 + batch * offset, layer.out, batch);
-    a_bar.array() *= d1.array();
-    for (Index b = 0; b < work.tangents; ++b) {
-      auto adot_bar = c.middleCols((1 + b) * batch, batch).array();
-      const Eigen::Map<const Matrix> curvature(work.curvature + batch * (work.tangents * offset + b * layer.out),
-                                               layer.out, batch);
-      a_bar.array() += adot_bar * curvature.array();
-      adot_bar *= d1.array();
-    }
+    reverse_tangents(work.d1 + batch * offset, work.curvature + work.tangents * batch * offset, c.data(),
+                     c.data() + layer.out * batch, layer.out * batch, work.tangents);
 
     auto weight_bar = layer.weight.in(theta_bar);
     Eigen::Map<Vector> row_sums(work.row_sums, layer.out);
@@ -225,7 +202,7 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
       t_bar += backward_squash(layer, t, c, layer_input(k, z, work), row_sums, work.squash + offset, work.outer,
                                work.bias + offset, theta_bar);
     } else {
-      accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
+      outer_product(c, layer_input(k, z, work), weight_bar.leftCols(layer.in), true);
       layer.bias.in(theta_bar).col(0) += row_sums;
     }
     if (layer.time == TimeConditioning::kConcat) {
@@ -233,11 +210,13 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
       t_bar += layer.weight.value().col(layer.in).dot(row_sums);
     }
 
+    const Scalar* scale = layer.time == TimeConditioning::kConcatSquash ? work.squash + offset : nullptr;
     if (k == 0) {
-      multiply_transposed(weight(layer), a_bar, z_bar);
+      multiply_transposed(weight(layer), scale, a_bar, z_bar);
     } else {
       current = 1 - current;
-      multiply_transposed(weight(layer), c, Eigen::Map<Matrix>(work.cotangent[current], layer.in, work.cols));
+      multiply_transposed(weight(layer), scale, c,
+                          Eigen::Map<Matrix>(work.cotangent[current], layer.in, work.cols));
     }
   }
   return t_bar;

@@ -18,21 +18,26 @@ constexpr int kBlockColumns = 6;
 template <int lanes>
 using Lanes [[gnu::vector_size(lanes * sizeof(double))]] = double;
 
-// C(0 : lanes vectors, 0 : columns) (+)= A(.., 0 : depth) B(0 : depth, ..) with the
-// block's C in registers: per depth step, `vectors` loads of A's column and
-// `columns` broadcasts of B's row feed vectors x columns FMAs.
+// Where a register block sits: its first row and column of C and its depth slice.
+struct BlockPosition {
+  Index row = 0;
+  Index col = 0;
+  Index slice = 0;  // first depth index
+  Index depth = 0;  // depth indices in the slice
+};
+
+// C(rows, cols of the block) (+)= its part of P from one depth slice, with the
+// sums in registers: per depth step, `vectors` loads of A's column and `columns`
+// broadcasts of B's row feed vectors x columns FMAs. The first slice adds the
+// shift and, unless accumulating, overwrites C; later slices add to C.
 template <int lanes, int vectors, int columns>
-[[gnu::always_inline]] inline void register_block(const GemmOperands& m, const double* a, const double* b,
-                                                  double* c, Index depth, bool accumulate) {
+[[gnu::always_inline]] inline void register_block(const GemmOperands& m, const BlockPosition& at) {
   using V = Lanes<lanes>;
-  V sum[columns][vectors];
-  for (int j = 0; j < columns; ++j)
-    for (int r = 0; r < vectors; ++r)
-      if (accumulate)
-        std::memcpy(&sum[j][r], c + j * m.c_stride + r * lanes, sizeof(V));
-      else
-        sum[j][r] = V{};
-  for (Index p = 0; p < depth; ++p) {
+  const double* a = m.a + at.row + at.slice * m.a_stride;
+  const double* b = m.b + at.slice * m.b_row_stride + at.col * m.b_col_stride;
+  double* c = m.c + at.row + at.col * m.c_stride;
+  V sum[columns][vectors] = {};
+  for (Index p = 0; p < at.depth; ++p) {
     V a_column[vectors];
     for (int r = 0; r < vectors; ++r) std::memcpy(&a_column[r], a + p * m.a_stride + r * lanes, sizeof(V));
     const double* b_row = b + p * m.b_row_stride;
@@ -41,66 +46,82 @@ template <int lanes, int vectors, int columns>
       for (int r = 0; r < vectors; ++r) sum[j][r] += a_column[r] * b_pj;
     }
   }
-  for (int j = 0; j < columns; ++j)
-    for (int r = 0; r < vectors; ++r) std::memcpy(c + j * m.c_stride + r * lanes, &sum[j][r], sizeof(V));
+  const bool first_slice = at.slice == 0;
+  const bool add_to_c = m.accumulate || !first_slice;
+  V scale[vectors] = {}, shift[vectors] = {};
+  for (int r = 0; r < vectors; ++r) {
+    if (m.row_scale) std::memcpy(&scale[r], m.row_scale + at.row + r * lanes, sizeof(V));
+    if (m.row_shift) std::memcpy(&shift[r], m.row_shift + at.row + r * lanes, sizeof(V));
+  }
+  for (int j = 0; j < columns; ++j) {
+    const bool shifted = m.row_shift && first_slice && at.col + j < m.shift_cols;
+    for (int r = 0; r < vectors; ++r) {
+      V value = m.row_scale ? sum[j][r] * scale[r] : sum[j][r];
+      if (shifted) value += shift[r];
+      double* out = c + j * m.c_stride + r * lanes;
+      if (add_to_c) {
+        V old;
+        std::memcpy(&old, out, sizeof(V));
+        value += old;
+      }
+      std::memcpy(out, &value, sizeof(V));
+    }
+  }
 }
 
 // The last `remaining` (< kBlockColumns) columns of a strip, in one block of
 // that many columns.
 template <int lanes, int vectors, int columns = kBlockColumns - 1>
-[[gnu::always_inline]] inline void remainder_block(const GemmOperands& m, const double* a, const double* b,
-                                                   double* c, Index depth, bool accumulate, Index remaining) {
+[[gnu::always_inline]] inline void remainder_block(const GemmOperands& m, const BlockPosition& at,
+                                                   Index remaining) {
   if constexpr (columns > 0) {
     if (remaining == columns)
-      register_block<lanes, vectors, columns>(m, a, b, c, depth, accumulate);
+      register_block<lanes, vectors, columns>(m, at);
     else
-      remainder_block<lanes, vectors, columns - 1>(m, a, b, c, depth, accumulate, remaining);
+      remainder_block<lanes, vectors, columns - 1>(m, at, remaining);
   }
 }
 
-// One strip of lanes x vectors rows of C, all columns, over one depth slice.
+// One strip of lanes x vectors rows of C from `at.row`, all columns, over one depth slice.
 template <int lanes, int vectors>
-[[gnu::always_inline]] inline void row_strip(const GemmOperands& m, Index row, Index slice, Index depth,
-                                             bool accumulate) {
-  const double* a = m.a + row + slice * m.a_stride;
-  const double* b = m.b + slice * m.b_row_stride;
-  double* c = m.c + row;
-  Index j = 0;
-  for (; j + kBlockColumns <= m.cols; j += kBlockColumns)
-    register_block<lanes, vectors, kBlockColumns>(m, a, b + j * m.b_col_stride, c + j * m.c_stride, depth,
-                                                  accumulate);
-  remainder_block<lanes, vectors>(m, a, b + j * m.b_col_stride, c + j * m.c_stride, depth, accumulate, m.cols - j);
+[[gnu::always_inline]] inline void row_strip(const GemmOperands& m, BlockPosition at) {
+  for (at.col = 0; at.col + kBlockColumns <= m.cols; at.col += kBlockColumns)
+    register_block<lanes, vectors, kBlockColumns>(m, at);
+  remainder_block<lanes, vectors>(m, at, m.cols - at.col);
 }
 
-// The rows from `row` on, fewer than `lanes`, in strips of one register of
+// The rows from `at.row` on, fewer than `lanes`, in strips of one register of
 // lanes / 2, lanes / 4, ..., 1 doubles.
 template <int lanes>
-[[gnu::always_inline]] inline void row_tail(const GemmOperands& m, Index row, Index slice, Index depth,
-                                            bool accumulate) {
+[[gnu::always_inline]] inline void row_tail(const GemmOperands& m, BlockPosition at) {
   if constexpr (lanes > 1) {
     constexpr int half = lanes / 2;
-    if (row + half <= m.rows) {
-      row_strip<half, 1>(m, row, slice, depth, accumulate);
-      row += half;
+    if (at.row + half <= m.rows) {
+      row_strip<half, 1>(m, at);
+      at.row += half;
     }
-    row_tail<half>(m, row, slice, depth, accumulate);
+    row_tail<half>(m, at);
   }
 }
 
 // Rows in strips of `vectors` registers, then single registers, then narrower
-// ones; the depth in slices, the first of which overwrites C unless accumulating.
+// ones; the depth in slices.
 template <int lanes, int vectors>
 [[gnu::always_inline]] inline void gemm(const GemmOperands& m) {
-  if (m.depth == 0 && !m.accumulate)
-    for (Index j = 0; j < m.cols; ++j) std::fill_n(m.c + j * m.c_stride, m.rows, 0.0);
-  for (Index slice = 0; slice < m.depth; slice += kDepthSlice) {
-    const Index depth = std::min(kDepthSlice, m.depth - slice);
-    const bool accumulate = m.accumulate || slice > 0;
-    Index row = 0;
-    for (; row + lanes * vectors <= m.rows; row += lanes * vectors)
-      row_strip<lanes, vectors>(m, row, slice, depth, accumulate);
-    for (; row + lanes <= m.rows; row += lanes) row_strip<lanes, 1>(m, row, slice, depth, accumulate);
-    row_tail<lanes>(m, row, slice, depth, accumulate);
+  if (m.depth == 0) {  // P = shift: one empty slice
+    if (!m.accumulate)
+      for (Index j = 0; j < m.cols; ++j) std::fill_n(m.c + j * m.c_stride, m.rows, 0.0);
+    if (m.row_shift)
+      for (Index j = 0; j < std::min(m.cols, m.shift_cols); ++j)
+        for (Index i = 0; i < m.rows; ++i) m.c[i + j * m.c_stride] += m.row_shift[i];
+    return;
+  }
+  for (BlockPosition at; at.slice < m.depth; at.slice += kDepthSlice) {
+    at.depth = std::min(kDepthSlice, m.depth - at.slice);
+    for (at.row = 0; at.row + lanes * vectors <= m.rows; at.row += lanes * vectors)
+      row_strip<lanes, vectors>(m, at);
+    for (; at.row + lanes <= m.rows; at.row += lanes) row_strip<lanes, 1>(m, at);
+    row_tail<lanes>(m, at);
   }
 }
 

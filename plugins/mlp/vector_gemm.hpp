@@ -3,11 +3,13 @@
 // runs on any x86-64 machine and still uses the wide units where they exist
 // (Eigen's own kernels are fixed at compile time, to SSE2 for a portable build).
 //
-//   C = A B   or   C += A B,
+//   C = P   or   C += P,   P = diag(row_scale) A B + row_shift 1^T on the first shift_cols columns,
 //
 // A rows x depth, column-major with an outer stride; B depth x cols, read as
 // B(p, j) = b[p b_row_stride + j b_col_stride], so that B may be a matrix
 // (strides 1, ld) or the transpose of one (ld, 1); C rows x cols, column-major.
+// The scale and shift (a layer's concatsquash gate and bias) are applied as C
+// leaves the registers, saving passes over C.
 // The kernel keeps a block of C in registers (a few vectors of rows by up to
 // six columns) and runs the depth in slices that keep A's columns in L1.
 #pragma once
@@ -32,7 +34,10 @@ struct GemmOperands {
   Index b_col_stride = 0;
   Scalar* c = nullptr;
   Index c_stride = 0;
-  bool accumulate = false;  // C += A B instead of C = A B
+  bool accumulate = false;            // C += P instead of C = P
+  const Scalar* row_scale = nullptr;  // rows entries; none: 1
+  const Scalar* row_shift = nullptr;  // rows entries; none: 0
+  Index shift_cols = 0;               // the columns row_shift is added to
 };
 
 // Computes the product on `unit` (which the CPU must support). Returns false,
