@@ -1,5 +1,7 @@
 #include "cnf_dynamics.hpp"
 
+#include "liouville/core/errors.hpp"
+
 namespace liouville {
 
 CnfDynamics::CnfDynamics(const VectorField& field, const TraceEstimator& trace, ConstMatrixRef probes)
@@ -31,11 +33,8 @@ void StateDynamics::rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const {
   dy.bottomRows(rows_ - dim).setZero();
 }
 
-void StateDynamics::rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
-                                 VectorRef theta_bar) const {
-  const Index dim = field_.dim();
-  field_.vjp(t, y.topRows(dim), dy_bar.topRows(dim), y_bar.topRows(dim), theta_bar);
-  y_bar.bottomRows(rows_ - dim).setZero();
+void StateDynamics::rhs_backward(Scalar, ConstMatrixRef, ConstMatrixRef, MatrixRef, VectorRef) const {
+  throw NotSupported("ffjord state dynamics: only the adjoint's re-integration of z uses them; no reverse mode");
 }
 
 }  // namespace liouville

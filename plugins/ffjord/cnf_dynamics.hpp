@@ -45,7 +45,7 @@ class StateDynamics final : public OdeSystem {
 
   void rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const override;
 
-  // z_bar = (df/dz)^T dz_bar; the other rows get a zero cotangent.
+  // Only integrated, never differentiated: throws NotSupported.
   void rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
                     VectorRef theta_bar) const override;
 
