@@ -1,16 +1,18 @@
 // Multi-threaded CNF training step: ms per iteration (forward and backward of
-// the NLL) of FFJORD's toy model on 8 Gaussians (FFJORD train_toy.py defaults:
-// mlp 64-64-64, softplus, linear output, T = 1, dopri5 at rtol = atol = 1e-5;
-// with concatsquash layers) and the exact trace, for batches of 100 and 512, on 1
-// and 2 threads. Also prints the function evaluations of each iteration's forward
-// and backward solves (the same on any thread count) and checks that the NLL
-// is the same bit for bit. The process CPU time per iteration (all threads)
-// shows how much of the machine the run got: on a free machine it is about
-// the wall time times the threads. Median over R iterations after one warm-up; the
-// parameters stay fixed, so every iteration does the same work. Target:
-// 2 threads >= 1.8x faster than 1. Asserts nothing.
+// the NLL) of configs/ffjord_8gaussians.yaml as written (FFJORD train_toy.py:
+// concatsquash mlp 64-64-64 with tanh, T = 0.5, dopri5 at rtol = atol = 1e-5,
+// exact trace, adjoint gradient), and the same with the discrete gradient, for
+// batches of 100 and 512 on 1 and 2 threads. Also prints the function
+// evaluations of each iteration's forward and backward solves (the same on any
+// thread count) and checks that the NLL and its gradient are the same bit for
+// bit. The process CPU time per iteration (all threads) shows how much of the
+// machine the run got: on a free machine it is about the wall time times the
+// threads. Median over R iterations after one warm-up; the parameters stay at
+// their initialization, so every iteration does the same work. Targets (issue 4):
+// <= 5 ms at batch 100, <= 15 ms at 512, 2 threads >= 1.8x faster than 1.
+// Asserts nothing.
 //
-//   bench_threads [ITERATIONS]
+//   bench_threads [ITERATIONS] [CONFIG]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -26,22 +28,6 @@ using namespace liouville::host;
 
 namespace {
 
-const char* const kConfig = R"(liouville: 1
-seed: 0
-data: {type: 8gaussians}
-model:
-  flow:
-    - type: ffjord
-      tspan: [0.0, 1.0]
-      vector_field: {type: mlp, hidden: [64, 64, 64], activation: softplus, output_activation: identity,
-                     time_input: concatsquash}
-      solver: {type: dopri5, rtol: 1.0e-5, atol: 1.0e-5}
-      trace: {type: exact}
-train:
-  stages:
-    - {optimizer: {type: adam}, iterations: 1}
-)";
-
 struct Timing {
   double median_ms = 0;
   double min_ms = 0;
@@ -49,12 +35,16 @@ struct Timing {
   double forward_nfe = 0;
   double backward_nfe = 0;
   Scalar nll = 0;
+  Vector gradient;
 };
 
-Timing time_iterations(long threads, Index batch, int iterations) {
-  ConfigDocument document = ConfigDocument::from_string(kConfig, "bench_threads.yaml");
+Timing time_iterations(const std::string& config, const std::string& gradient_method, long threads, Index batch,
+                       int iterations) {
+  ConfigDocument document = ConfigDocument::from_file(config);
   document.apply_override("threads=" + std::to_string(threads));
   document.apply_override("data.n=" + std::to_string(batch));
+  document.apply_override("train.validation_fraction=0");
+  document.apply_override("model.flow[0].gradient=" + gradient_method);
   Registry registry;
   const Experiment experiment = build_experiment(validate(document, registry), registry);
   Vector gradient(experiment.parameters->size());
@@ -65,6 +55,7 @@ Timing time_iterations(long threads, Index batch, int iterations) {
   };
   Timing timing;
   timing.nll = step();  // warm-up: buffers grow to size
+  timing.gradient = gradient;
   std::vector<double> ms;
   const SolveTotals before = solve_totals();
   const std::clock_t cpu_start = std::clock();
@@ -89,20 +80,24 @@ Timing time_iterations(long threads, Index batch, int iterations) {
 
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::stoi(argv[1]) : 20;
-  std::printf("ffjord 8gaussians, mlp 64-64-64 concatsquash softplus, dopri5 1e-5, exact trace; %d iterations\n",
-              iterations);
-  for (const Index batch : {Index{100}, Index{512}}) {
-    const Timing one = time_iterations(1, batch, iterations);
-    const Timing two = time_iterations(2, batch, iterations);
-    for (const auto& [threads, timing] : {std::pair{1, one}, std::pair{2, two}})
+  const std::string config = argc > 2 ? argv[2] : LIOUVILLE_SOURCE_DIR "/configs/ffjord_8gaussians.yaml";
+  std::printf("%s; %d iterations\n", config.c_str(), iterations);
+  for (const char* gradient_method : {"adjoint", "discrete"}) {
+    for (const Index batch : {Index{100}, Index{512}}) {
+      const Timing one = time_iterations(config, gradient_method, 1, batch, iterations);
+      const Timing two = time_iterations(config, gradient_method, 2, batch, iterations);
+      for (const auto& [threads, timing] : {std::pair{1, one}, std::pair{2, two}})
+        std::printf(
+            "%-8s batch %4ld threads %d: %8.2f ms/iteration median (min %8.2f), CPU %8.2f ms; nfe forward %.1f "
+            "backward %.1f\n",
+            gradient_method, static_cast<long>(batch), threads, timing.median_ms, timing.min_ms, timing.cpu_ms,
+            timing.forward_nfe, timing.backward_nfe);
       std::printf(
-          "batch %4ld threads %d: %8.2f ms/iteration median (min %8.2f), CPU %8.2f ms; nfe forward %.1f backward "
-          "%.1f\n",
-          static_cast<long>(batch), threads, timing.median_ms, timing.min_ms, timing.cpu_ms, timing.forward_nfe,
-          timing.backward_nfe);
-    std::printf("batch %4ld speed-up 2 vs 1 thread: %.2fx (median), %.2fx (min); target >= 1.8x: %s; NLL %s\n",
-                static_cast<long>(batch), one.median_ms / two.median_ms, one.min_ms / two.min_ms,
-                one.median_ms / two.median_ms >= 1.8 ? "met" : "missed",
-                one.nll == two.nll ? "identical" : "DIFFERS");
+          "%-8s batch %4ld speed-up 2 vs 1 thread: %.2fx (median), %.2fx (min); target >= 1.8x: %s; NLL and "
+          "gradient %s\n",
+          gradient_method, static_cast<long>(batch), one.median_ms / two.median_ms, one.min_ms / two.min_ms,
+          one.median_ms / two.median_ms >= 1.8 ? "met" : "missed",
+          one.nll == two.nll && one.gradient == two.gradient ? "identical" : "DIFFER");
+    }
   }
 }

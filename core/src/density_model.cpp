@@ -1,5 +1,6 @@
 #include "liouville/core/density_model.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "liouville/core/errors.hpp"
@@ -14,12 +15,16 @@ DensityModel::DensityModel(std::shared_ptr<Distribution> base, std::shared_ptr<B
 }
 
 Vector DensityModel::log_density(ConstMatrixRef x, Rng& noise) const {
-  Matrix z(x.rows(), x.cols());
-  Vector logdet(x.cols());
-  flow_->forward(x, z, logdet, noise, nullptr);
   Vector log_p(x.cols());
-  base_->log_density(z, log_p);
-  return log_p + logdet;
+  for (Index begin = 0; begin < x.cols(); begin += kEvaluationBlock) {
+    const Index width = std::min(kEvaluationBlock, x.cols() - begin);
+    Matrix z(x.rows(), width);
+    Vector logdet(width), base_log_p(width);
+    flow_->forward(x.middleCols(begin, width), z, logdet, noise, nullptr);
+    base_->log_density(z, base_log_p);
+    log_p.segment(begin, width) = base_log_p + logdet;
+  }
+  return log_p;
 }
 
 LikelihoodTerms DensityModel::negative_log_likelihood(ConstMatrixRef x, Rng& noise, VectorRef theta_bar) const {
@@ -46,8 +51,11 @@ Matrix DensityModel::sample(Index n, Rng& rng) const {
   Matrix z(dim(), n);
   base_->sample(rng, z);
   Matrix x(dim(), n);
-  Vector logdet(n);
-  flow_->inverse(z, x, logdet, rng);
+  for (Index begin = 0; begin < n; begin += kEvaluationBlock) {
+    const Index width = std::min(kEvaluationBlock, n - begin);
+    Vector logdet(width);
+    flow_->inverse(z.middleCols(begin, width), x.middleCols(begin, width), logdet, rng);
+  }
   return x;
 }
 

@@ -191,7 +191,9 @@ Scalar initial_step(const ODESolver& solver, const OdeSystem& system, Stepper& s
   f1 -= f0;
   const Scalar d2 = scaled_norm(control, group_ends, f1, y, y) / h0;
   const Scalar d = std::max(d1, d2);
-  const Scalar h1 = d <= 1e-15 ? std::max(1e-6, 1e-3 * h0) : std::pow(0.01 / d, 1.0 / (solver.order() + 1));
+  // h1^(p + 1) max(d1, d2) = 0.01 with p the order of the error estimate, whose
+  // local error is O(h^(p + 1)) (the IORD of Hairer's HINIT: 5 for DOPRI5).
+  const Scalar h1 = d <= 1e-15 ? std::max(1e-6, 1e-3 * h0) : std::pow(0.01 / d, 1.0 / (solver.error_order() + 1));
   const Scalar h = std::min(100 * h0, h1);
   return direction * (std::isfinite(h) ? h : h0);
 }
@@ -202,11 +204,13 @@ void integrate_adaptive(const ODESolver& solver, const OdeSystem& system, Steppe
   const Scalar span = t1 - t0;
   const Scalar h_min = control.dt_min * std::abs(span);
   // PI controller (Gustafsson, Lundh and Soderlind, BIT 28, 1988) with the exponents
-  // of Hairer and Wanner II, IV.2 for a local error of order k:
-  //   h_new = h * safety * err^(-alpha) * err_previous^beta.
+  // of Hairer and Wanner II, IV.2 for a local error of order k,
+  //   h_new = h * safety * err^(-alpha) * err_previous^beta,
+  // or the integral controller (torchdiffeq's and diffrax's default): beta = 0, alpha = 1/k.
   const Scalar k = solver.error_order() + 1;
-  const Scalar alpha = 0.7 / k;
-  const Scalar beta = 0.4 / k;
+  const bool integral = control.controller == StepController::kIntegral;
+  const Scalar alpha = integral ? 1 / k : 0.7 / k;
+  const Scalar beta = integral ? 0 : 0.4 / k;
 
   Scalar h =
       control.dt > 0 ? std::copysign(control.dt, span) : initial_step(solver, system, stepper, t0, t1, group_ends);

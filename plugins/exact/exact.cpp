@@ -1,5 +1,5 @@
-// The exact trace of J = df/dz: the field's closed-form divergence when it has
-// one (has_divergence()), otherwise one Jacobian-vector product per dimension
+// The exact trace of J = df/dz: the field's own divergence when it has one
+// (has_divergence()), otherwise one Jacobian-vector product per dimension
 // with the unit vectors, tr(J) = sum_i (J e_i)_i. Deterministic (no probes); the
 // JVP path costs dim products per evaluation, so it suits low-dimensional flows.
 #include <liouville/plugin.hpp>
@@ -10,7 +10,8 @@ class ExactTrace final : public TraceEstimator {
  public:
   static constexpr std::string_view kName = "exact";
   static constexpr std::string_view kSummary =
-      "Exact trace of df/dz: the field's closed-form divergence, else one Jacobian-vector product per dimension.";
+      "Exact trace of df/dz: the field's own divergence when it has one, else one Jacobian-vector product per "
+      "dimension.";
 
   static void declare(Schema&) {}
   ExactTrace(const Params&, BuildContext&) {}

@@ -32,8 +32,9 @@ SolveStats AdjointGradient::solve(const ODESolver& solver, const OdeSystem& syst
   return stats;
 }
 
-SolveStats AdjointGradient::backward(const ODESolver& solver, const OdeSystem& system, const SolveRecord& record,
-                                     MatrixRef y_bar, VectorRef theta_bar) const {
+SolveStats AdjointGradient::backward(const ODESolver& solver, const OdeSystem& system,
+                                     const OdeSystem& state_dynamics, const SolveRecord& record, MatrixRef y_bar,
+                                     VectorRef theta_bar) const {
   const auto* kept = dynamic_cast<const EndPointRecord*>(&record);
   if (kept == nullptr) throw NotSupported("adjoint gradient: the solve was recorded by another gradient method");
   if (y_bar.rows() != kept->y1.rows() || y_bar.cols() != kept->y1.cols()) {
@@ -43,7 +44,8 @@ SolveStats AdjointGradient::backward(const ODESolver& solver, const OdeSystem& s
     throw ConfigError(out.str());
   }
   if (y_bar.cols() == 0) return {};  // an empty batch adds nothing to theta_bar
-  const AdjointSystem adjoint(system, kept->y1.cols(), kept->controlled_rows, parameters_, theta_bar.size());
+  const AdjointSystem adjoint(system, state_dynamics, kept->y1.cols(), kept->controlled_rows, parameters_,
+                              theta_bar.size());
   Vector state(adjoint.rows());
   adjoint.pack(kept->y1, y_bar, state);
   IntegrateOptions options;

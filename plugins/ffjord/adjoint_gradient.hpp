@@ -24,8 +24,8 @@ class AdjointGradient final : public SolveGradient {
 
   // Throws SolverError (its detail naming the adjoint solve) when the backward
   // solve fails.
-  SolveStats backward(const ODESolver& solver, const OdeSystem& system, const SolveRecord& record, MatrixRef y_bar,
-                      VectorRef theta_bar) const override;
+  SolveStats backward(const ODESolver& solver, const OdeSystem& system, const OdeSystem& state_dynamics,
+                      const SolveRecord& record, MatrixRef y_bar, VectorRef theta_bar) const override;
 
  private:
   ParameterBlock parameters_;

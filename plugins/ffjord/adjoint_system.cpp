@@ -6,9 +6,10 @@
 
 namespace liouville {
 
-AdjointSystem::AdjointSystem(const OdeSystem& forward, Index batch, Index controlled, ParameterBlock parameters,
-                             Index model_parameters)
+AdjointSystem::AdjointSystem(const OdeSystem& forward, const OdeSystem& state, Index batch, Index controlled,
+                             ParameterBlock parameters, Index model_parameters)
     : forward_(forward),
+      state_(state),
       rows_(forward.rows()),
       batch_(batch),
       controlled_(controlled),
@@ -18,6 +19,9 @@ AdjointSystem::AdjointSystem(const OdeSystem& forward, Index batch, Index contro
       f_(rows_, batch),
       a_dot_(rows_, batch),
       theta_dot_(Vector::Zero(model_parameters)) {
+  if (state.rows() != rows_)
+    throw ConfigError("adjoint: the state system has " + std::to_string(state.rows()) + " rows, the dynamics " +
+                      std::to_string(rows_));
   if (controlled < 1 || controlled > rows_)
     throw ConfigError("adjoint: " + std::to_string(controlled) + " controlled rows of a system with " +
                       std::to_string(rows_));
@@ -68,7 +72,7 @@ void AdjointSystem::unpack(ConstVectorRef state, MatrixRef a, VectorRef theta_ba
 void AdjointSystem::rhs(Scalar t, ConstMatrixRef state, MatrixRef state_dot) const {
   gather(state.data(), y_offsets(), y_);
   gather(state.data(), a_offsets(), a_);
-  forward_.rhs(t, y_, f_);
+  state_.rhs(t, y_, f_);
   scatter(f_, 1, y_offsets(), state_dot.data());
   auto theta_block = theta_dot_.segment(parameters_.offset, parameters_.size);
   theta_block.setZero();

@@ -13,7 +13,8 @@
 // et al. 2019, with l = -log p):
 //   da_z/dt     = -a_z^T df/dz     - a_l d tr/dz
 //   da_theta/dt = -a_z^T df/dtheta - a_l d tr/dtheta
-//   da_l/dt     =  0 (l never feeds back), so a_l stays logdet_bar.
+//   da_l/dt     =  0 (l never feeds back), so a_l stays logdet_bar,
+// and l itself is not re-integrated: dy/dt needs only dz/dt = f, not the trace.
 //
 // Layout. The driver integrates a rows x batch matrix whose columns are separate
 // samples, but a_theta is one vector shared by the batch (the gradient sums over
@@ -41,11 +42,15 @@ namespace liouville {
 
 class AdjointSystem final : public OdeSystem {
  public:
-  // `forward` must outlive the object. `controlled` is C (1 <= C <= forward.rows());
-  // `model_parameters` is the size of the flat parameter vector the block lies in.
-  // rhs works in member buffers: one solve at a time.
-  AdjointSystem(const OdeSystem& forward, Index batch, Index controlled, ParameterBlock parameters,
-                Index model_parameters);
+  // `forward` and `state` must outlive the object. `controlled` is C
+  // (1 <= C <= forward.rows()); the passive rows must not feed back (F and its
+  // reverse mode never read them), so y's are not re-integrated: `state`, of
+  // forward's shape, gives dy/dt on the controlled rows and 0 on the others (a
+  // CNF's f without its trace). `model_parameters` is the size of the flat
+  // parameter vector the block lies in. rhs works in member buffers: one solve
+  // at a time.
+  AdjointSystem(const OdeSystem& forward, const OdeSystem& state, Index batch, Index controlled,
+                ParameterBlock parameters, Index model_parameters);
 
   Index rows() const override { return 2 * rows_ * batch_ + parameters_.size; }
 
@@ -83,6 +88,7 @@ class AdjointSystem final : public OdeSystem {
   void scatter(const Matrix& in, Scalar sign, Offsets at, Scalar* state) const;
 
   const OdeSystem& forward_;
+  const OdeSystem& state_;
   Index rows_;
   Index batch_;
   Index controlled_;

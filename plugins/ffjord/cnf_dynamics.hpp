@@ -32,4 +32,26 @@ class CnfDynamics final : public OdeSystem {
   Eigen::Ref<const Matrix> probes_;
 };
 
+// dz/dt = f(t, z) on the first dim rows of a CNF state of `rows` rows; the
+// others (l and any regularizer channels, which never feed back) get 0. The
+// adjoint re-integrates z backwards with it (adjoint_system.hpp): one
+// evaluation of f per step instead of f and its trace.
+class StateDynamics final : public OdeSystem {
+ public:
+  // `field` must outlive the object.
+  StateDynamics(const VectorField& field, Index rows);
+
+  Index rows() const override { return rows_; }
+
+  void rhs(Scalar t, ConstMatrixRef y, MatrixRef dy) const override;
+
+  // Only integrated, never differentiated: throws NotSupported.
+  void rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_bar, MatrixRef y_bar,
+                    VectorRef theta_bar) const override;
+
+ private:
+  const VectorField& field_;
+  Index rows_;
+};
+
 }  // namespace liouville

@@ -22,8 +22,8 @@ SolveStats DiscreteGradient::solve(const ODESolver& solver, const OdeSystem& sys
   return stats;
 }
 
-SolveStats DiscreteGradient::backward(const ODESolver& solver, const OdeSystem& system, const SolveRecord& record,
-                                      MatrixRef y_bar, VectorRef theta_bar) const {
+SolveStats DiscreteGradient::backward(const ODESolver& solver, const OdeSystem& system, const OdeSystem&,
+                                      const SolveRecord& record, MatrixRef y_bar, VectorRef theta_bar) const {
   const auto* recorded = dynamic_cast<const TrajectoryRecord*>(&record);
   if (recorded == nullptr)
     throw NotSupported("discrete gradient: the solve was recorded by another gradient method");

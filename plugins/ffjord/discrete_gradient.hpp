@@ -12,8 +12,8 @@ class DiscreteGradient final : public SolveGradient {
   SolveStats solve(const ODESolver& solver, const OdeSystem& system, Scalar t0, Scalar t1, MatrixRef y,
                    const IntegrateOptions& options, std::unique_ptr<SolveRecord>& record) const override;
 
-  SolveStats backward(const ODESolver& solver, const OdeSystem& system, const SolveRecord& record, MatrixRef y_bar,
-                      VectorRef theta_bar) const override;
+  SolveStats backward(const ODESolver& solver, const OdeSystem& system, const OdeSystem& state_dynamics,
+                      const SolveRecord& record, MatrixRef y_bar, VectorRef theta_bar) const override;
 };
 
 }  // namespace liouville

@@ -197,7 +197,10 @@ class Ffjord final : public Bijection {
     y_bar.row(dim_) = logdet_bar.transpose();
     if (channels_.count() > 0)
       y_bar.bottomRows(channels_.count()) = penalty_cotangent(kept->penalty_bar, x.cols());
-    gradient_->backward(*solver_, dynamics, *kept->record, y_bar, theta_bar);
+    const ChunkedSystem state = chunked(x.cols(), [&](Index, Index) -> std::unique_ptr<OdeSystem> {
+      return std::make_unique<StateDynamics>(*field_, dynamics.rows());
+    });
+    gradient_->backward(*solver_, dynamics, state, *kept->record, y_bar, theta_bar);
     x_bar = y_bar.topRows(dim_);
   }
 
@@ -218,6 +221,12 @@ class Ffjord final : public Bijection {
       return std::make_unique<RegularizedChunk>(*field_, *trace_, columns(probes, begin, width),
                                                 columns(jacobian_probes, begin, width), channels_);
     };
+    return chunked(batch, make_part);
+  }
+
+  // `batch` columns in chunks of at most chunk_columns_ (all at once for 0), each
+  // made by `make_part`, evaluated on the thread pool.
+  ChunkedSystem chunked(Index batch, const ChunkedSystem::MakePart& make_part) const {
     const Index chunk_columns = chunk_columns_ > 0 ? chunk_columns_ : std::max<Index>(batch, 1);
     return ChunkedSystem(batch, chunk_columns, make_part, *pool_, parameters_begin_, parameters_size_);
   }

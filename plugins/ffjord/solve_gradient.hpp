@@ -37,9 +37,11 @@ class SolveGradient {
                            const IntegrateOptions& options, std::unique_ptr<SolveRecord>& record) const = 0;
 
   // y_bar holds the cotangent of y(t1) on entry and that of y(t0) on exit;
-  // theta_bar accumulates.
-  virtual SolveStats backward(const ODESolver& solver, const OdeSystem& system, const SolveRecord& record,
-                              MatrixRef y_bar, VectorRef theta_bar) const = 0;
+  // theta_bar accumulates. `state_dynamics` agrees with `system` on the controlled rows
+  // and may leave the others 0 (they never feed back): the adjoint re-integrates
+  // y backwards with it, which for a CNF costs f alone instead of f and its trace.
+  virtual SolveStats backward(const ODESolver& solver, const OdeSystem& system, const OdeSystem& state_dynamics,
+                              const SolveRecord& record, MatrixRef y_bar, VectorRef theta_bar) const = 0;
 };
 
 // The method named by Ffjord's `gradient` choice. `parameters` and `seminorm`

@@ -4,13 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-// Compiles a function for AVX2 as well as for the baseline and picks one when
-// the library is loaded (GCC function multiversioning); elsewhere the baseline.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define LIOUVILLE_MLP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define LIOUVILLE_MLP_VECTOR_CLONES
-#endif
+#include "vector_clones.hpp"
 
 namespace liouville::mlp {
 
@@ -24,9 +18,8 @@ namespace {
 // which keeps full relative accuracy near 0. 2^k (-58 <= k <= 0) is written
 // into the exponent bits. Only plain arithmetic per element, so the loop
 // vectorizes.
-template <bool kDerivative, bool kTangent, bool kCurvature>
-[[gnu::always_inline]] inline void tanh_loop(Scalar* a, Scalar* tangent, Scalar* d1, Scalar* curvature,
-                                             Index size) {
+template <bool kSlope, bool kCurvature>
+[[gnu::always_inline]] inline void tanh_loop(Scalar* a, Scalar* d1, Scalar* d2, Index size) {
   constexpr double kLog2e = 1.4426950408889634;
   constexpr double kLn2High = 0.693145751953125;
   constexpr double kLn2Low = 1.42860682030941723212e-6;
@@ -46,11 +39,10 @@ template <bool kDerivative, bool kTangent, bool kCurvature>
     const double num = two_k * (2.0 * rp) + (two_k - 1.0) * den;
     const double value = std::copysign(-num / (2.0 * den + num), x);
     a[i] = value;
-    if constexpr (kDerivative) {
+    if constexpr (kSlope) {
       const double slope = 1.0 - value * value;
       d1[i] = slope;
-      if constexpr (kCurvature) curvature[i] = -2.0 * value * slope * tangent[i];
-      if constexpr (kTangent) tangent[i] *= slope;
+      if constexpr (kCurvature) d2[i] = -2.0 * value * slope;
     }
   }
 }
@@ -58,16 +50,13 @@ template <bool kDerivative, bool kTangent, bool kCurvature>
 }  // namespace
 
 // Each clone inlines its own copies of the loop.
-LIOUVILLE_MLP_VECTOR_CLONES void fused_tanh(Scalar* a, Scalar* tangent, Scalar* d1, Scalar* curvature,
-                                            Index size) {
+LIOUVILLE_MLP_VECTOR_CLONES void fused_tanh(Scalar* a, Scalar* d1, Scalar* d2, Index size) {
   if (!d1)
-    tanh_loop<false, false, false>(a, tangent, d1, curvature, size);
-  else if (!tangent)
-    tanh_loop<true, false, false>(a, tangent, d1, curvature, size);
-  else if (!curvature)
-    tanh_loop<true, true, false>(a, tangent, d1, curvature, size);
+    tanh_loop<false, false>(a, d1, d2, size);
+  else if (!d2)
+    tanh_loop<true, false>(a, d1, d2, size);
   else
-    tanh_loop<true, true, true>(a, tangent, d1, curvature, size);
+    tanh_loop<true, true>(a, d1, d2, size);
 }
 
 }  // namespace liouville::mlp

@@ -1,7 +1,30 @@
 #include "layer_products.hpp"
 
+#include "vector_gemm.hpp"
+
 namespace liouville::mlp {
 namespace {
+
+const VectorUnit kVectorUnit = best_vector_unit();
+
+// out (+)= diag(s) a B + bias with B(p, j) = b[p b_row_stride + j b_col_stride].
+GemmOperands product(ConstMatrixRef a, const Scalar* b, Index b_row_stride, Index b_col_stride, MatrixRef out,
+                     bool accumulate, const RowAffine& affine = {}) {
+  return {.rows = out.rows(),
+          .cols = out.cols(),
+          .depth = a.cols(),
+          .a = a.data(),
+          .a_stride = a.outerStride(),
+          .b = b,
+          .b_row_stride = b_row_stride,
+          .b_col_stride = b_col_stride,
+          .c = out.data(),
+          .c_stride = out.outerStride(),
+          .accumulate = accumulate,
+          .row_scale = affine.scale,
+          .row_shift = affine.bias,
+          .shift_cols = affine.bias_cols};
+}
 
 // A weight of at most this many entries is small: its products run as a few
 // passes along the batch, one per weight entry.
@@ -20,38 +43,58 @@ Scalar strided_dot(const Scalar* a, Index a_stride, const Scalar* b, Index b_str
 
 }  // namespace
 
-void multiply(ConstMatrixRef w, ConstMatrixRef x, MatrixRef a) {
+void multiply(ConstMatrixRef w, ConstMatrixRef x, const RowAffine& affine, MatrixRef a) {
+  if (w.size() > kSmallWeight &&
+      vector_gemm(kVectorUnit, product(w, x.data(), 1, x.outerStride(), a, false, affine)))
+    return;
   if (w.size() > kSmallWeight) {
     a.noalias() = w * x;
-    return;
+  } else {
+    // Row i of a = sum_k w(i, k) x.row(k).
+    for (Index i = 0; i < w.rows(); ++i) {
+      a.row(i) = w(i, 0) * x.row(0);
+      for (Index k = 1; k < w.cols(); ++k) a.row(i) += w(i, k) * x.row(k);
+    }
   }
-  // Row i of a = sum_k w(i, k) x.row(k).
-  for (Index i = 0; i < w.rows(); ++i) {
-    a.row(i) = w(i, 0) * x.row(0);
-    for (Index k = 1; k < w.cols(); ++k) a.row(i) += w(i, k) * x.row(k);
-  }
+  if (affine.scale) a = Eigen::Map<const Vector>(affine.scale, a.rows()).asDiagonal() * a;
+  if (affine.bias) a.leftCols(affine.bias_cols).colwise() += Eigen::Map<const Vector>(affine.bias, a.rows());
 }
 
-void multiply_transposed(ConstMatrixRef w, ConstMatrixRef c, MatrixRef g) {
+void multiply_transposed(ConstMatrixRef w, const Scalar* row_scale, ConstMatrixRef c, MatrixRef g) {
   if (w.size() > kSmallWeight) {
-    g.noalias() = w.transpose() * c;
+    // The kernel reads A by columns: those of (diag(s) w)^T, copied once per
+    // call (a weight is small beside its product with a batch).
+    thread_local Matrix w_transposed;
+    if (row_scale)
+      w_transposed = (Eigen::Map<const Vector>(row_scale, w.rows()).asDiagonal() * w).transpose();
+    else
+      w_transposed = w.transpose();
+    if (!vector_gemm(kVectorUnit, product(w_transposed, c.data(), 1, c.outerStride(), g, false)))
+      g.noalias() = w_transposed * c;
     return;
   }
-  // Row i of g = sum_k w(k, i) c.row(k).
+  // Row i of g = sum_k s_k w(k, i) c.row(k).
   for (Index i = 0; i < w.cols(); ++i) {
-    g.row(i) = w(0, i) * c.row(0);
-    for (Index k = 1; k < w.rows(); ++k) g.row(i) += w(k, i) * c.row(k);
+    g.row(i).setZero();
+    for (Index k = 0; k < w.rows(); ++k) g.row(i) += (row_scale ? row_scale[k] : 1.0) * w(k, i) * c.row(k);
   }
 }
 
-void accumulate_outer(ConstMatrixRef c, ConstMatrixRef x, MatrixRef w_bar) {
-  if (w_bar.size() > kSmallWeight) {
-    w_bar.noalias() += c * x.transpose();
+void outer_product(ConstMatrixRef c, ConstMatrixRef x, MatrixRef o, bool accumulate) {
+  if (o.size() > kSmallWeight) {
+    // B = x^T: B(p, j) = x(j, p).
+    if (vector_gemm(kVectorUnit, product(c, x.data(), x.outerStride(), 1, o, accumulate))) return;
+    if (accumulate)
+      o.noalias() += c * x.transpose();
+    else
+      o.noalias() = c * x.transpose();
     return;
   }
-  for (Index k = 0; k < w_bar.cols(); ++k)
-    for (Index i = 0; i < w_bar.rows(); ++i)
-      w_bar(i, k) += strided_dot(c.data() + i, c.outerStride(), x.data() + k, x.outerStride(), c.cols());
+  for (Index k = 0; k < o.cols(); ++k)
+    for (Index i = 0; i < o.rows(); ++i) {
+      const Scalar sum = strided_dot(c.data() + i, c.outerStride(), x.data() + k, x.outerStride(), c.cols());
+      o(i, k) = accumulate ? o(i, k) + sum : sum;
+    }
 }
 
 void sum_columns(ConstMatrixRef c, VectorRef s) {

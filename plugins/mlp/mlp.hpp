@@ -5,8 +5,9 @@
 // with time conditioning (time_input): concat adds t w_t to a_0; concatsquash
 // (FFJORD's ConcatSquashLinear, in every layer) makes each layer
 //   a_k = (W_k x_k + b_k) .* sigmoid(g_k t + c_k) + t d_k.
-// Hand-written forward-mode (J v), reverse-mode (J^T f_bar) and the reverse mode
-// of the pair (f, J v), all over the whole dim x batch block with one matrix
+// Hand-written forward-mode (J v), reverse-mode (J^T f_bar), the divergence
+// (all dim unit tangents in one forward pass) and the reverse modes of the pairs
+// (f, J v) and (f, div f), all over the whole dim x batch block with one matrix
 // product per layer and pass. Layer k's parameters are the slices
 // "<path>.layers[k].weight" (out x in) and "<path>.layers[k].bias" (out x 1), and
 // with concatsquash "<path>.layers[k].gate_weight", ".gate_bias" (g_k, c_k) and
@@ -59,8 +60,9 @@ class Mlp final : public VectorField {
              VectorRef theta_bar) const override;
   Scalar jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatrixRef f_bar, ConstMatrixRef jv_bar,
                       MatrixRef z_bar, VectorRef theta_bar) const override;
-  // No closed-form divergence: the trace estimators use JVPs.
-  bool has_divergence() const override { return false; }
+  // Exact: the dim unit tangents ride beside the values, (1 + dim) columns per
+  // sample instead of the 2 dim of dim separate JVPs.
+  bool has_divergence() const override { return true; }
   void divergence(Scalar t, ConstMatrixRef z, MatrixRef f, VectorRef div) const override;
   Scalar divergence_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, ConstVectorRef div_bar,
                              MatrixRef z_bar, VectorRef theta_bar) const override;
@@ -68,15 +70,17 @@ class Mlp final : public VectorField {
  private:
   struct Workspace;
   using ConstStridedMap = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
-  // What forward() keeps for a backward pass: nothing, sigma'(a_k), or also sigma''(a_k) .* adot_k.
-  enum class Saved { kNothing, kSlopes, kSlopesAndCurvatures };
 
-  Workspace workspace(Index batch, bool tangent) const;
+  // Buffers for a pass over `batch` columns with `tangents` tangent blocks;
+  // `reverse`: forward() keeps what backward() needs.
+  Workspace workspace(Index batch, Index tangents, bool reverse) const;
+  void stage_tangent(ConstMatrixRef z, ConstMatrixRef v, const Workspace& work) const;
+  void stage_unit_tangents(ConstMatrixRef z, const Workspace& work) const;
   ConstStridedMap layer_input(std::size_t k, ConstMatrixRef z, const Workspace& work) const;
-  Eigen::Map<Matrix> forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
-                             const Workspace& work) const;
+  Eigen::Map<Matrix> forward(Scalar t, ConstMatrixRef z, const Workspace& work) const;
   Scalar backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar, VectorRef theta_bar) const;
   void check_block(const char* name, Index rows, Index cols, Index batch) const;
+  void check_length(const char* name, Index size, Index batch) const;
   void check_gradient_size(Index size) const;
 
   std::string path_;

@@ -1,46 +1,54 @@
-// The passes of the mlp: evaluation, forward mode (f, J v), reverse mode
-// J^T f_bar and the reverse mode of (f, J v). With a tangent, values and
-// tangents of a layer sit side by side in one out x 2 batch block [x, xdot], so
-// one matrix product per layer serves both: W [x, xdot] = [W x, W xdot].
+// The passes of the mlp: evaluation, forward mode (f, J v), the divergence,
+// reverse mode J^T f_bar and the reverse modes of (f, J v) and (f, div). With k
+// tangents, the values and tangents of a layer sit side by side in one
+// out x (1 + k) batch block [x, xdot_1, ..., xdot_k], so one matrix product per
+// layer serves them all: W [x, xdot_1, ...] = [W x, W xdot_1, ...]. The
+// divergence takes the k = dim unit tangents e_i at once:
+// div f = sum_i (J e_i)_i.
 #include <utility>
 
 #include "mlp.hpp"
+#include "tangent_passes.hpp"
 
 namespace liouville::mlp {
 
 // Buffers of one call, carved from one thread_local block that only grows (no
 // allocation in the steady state; each thread has its own, so calls are
-// re-entrant). cols = 2 batch with a tangent, batch otherwise.
+// re-entrant). cols = (1 + tangents) batch.
 struct Mlp::Workspace {
   Index batch = 0;
+  Index tangents = 0;  // 0, 1 (jvp) or dim (divergence)
   Index cols = 0;
-  bool tangent = false;
-  Scalar* values = nullptr;     // layer k: out x cols at values + cols row_offsets_[k], [x_{k+1}, xdot_{k+1}]
+  bool reverse = false;         // a reverse pass follows: keep what it needs
+  Scalar* values = nullptr;     // layer k: out x cols at values + cols row_offsets_[k], [x_{k+1}, xdot_{k+1}, ...]
   Scalar* d1 = nullptr;         // layer k: out x batch, sigma'(a_k)
-  Scalar* curvature = nullptr;  // layer k: out x batch, sigma''(a_k) .* adot_k
+  Scalar* d2 = nullptr;         // max_width x batch, sigma''(a_k) of the current layer
+  Scalar* curvature = nullptr;  // layer k: out x tangents batch, sigma''(a_k) .* adot_{k, b} per tangent b
   Scalar* bias = nullptr;       // layer k: out, the effective bias
   Scalar* squash = nullptr;     // layer k: out, concatsquash's row scaling s
-  Scalar* outer = nullptr;      // max_squash_weight, concatsquash's c [x, xdot]^T
-  Scalar* input = nullptr;      // dim x cols, [z, v]
-  Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar] ping-pong
+  Scalar* outer = nullptr;      // max_squash_weight, concatsquash's c [x, xdot, ...]^T
+  Scalar* input = nullptr;      // dim x cols, [z, v] or [z, e_1 1^T, ..., e_dim 1^T]
+  Scalar* cotangent[2] = {nullptr, nullptr};  // max_width x cols each, [x_bar, xdot_bar, ...] ping-pong
   Scalar* row_sums = nullptr;                 // max_width
 };
 
-Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
+Mlp::Workspace Mlp::workspace(Index batch, Index tangents, bool reverse) const {
   Workspace work;
   work.batch = batch;
-  work.cols = tangent ? 2 * batch : batch;
-  work.tangent = tangent;
-  const Index layer_block = total_width_ * batch;
-  const Index size = total_width_ * work.cols + 2 * layer_block + 2 * total_width_ + max_squash_weight_ +
-                     dim_ * work.cols + 2 * max_width_ * work.cols + max_width_;
+  work.tangents = tangents;
+  work.cols = (1 + tangents) * batch;
+  work.reverse = reverse;
+  const Index size = total_width_ * (work.cols + batch + tangents * batch) + max_width_ * batch +
+                     2 * total_width_ + max_squash_weight_ + dim_ * work.cols + 2 * max_width_ * work.cols +
+                     max_width_;
   thread_local Vector buffer;
   if (buffer.size() < size) buffer.resize(size);
   Scalar* next = buffer.data();
   const auto take = [&next](Index count) { return std::exchange(next, next + count); };
   work.values = take(total_width_ * work.cols);
-  work.d1 = take(layer_block);
-  work.curvature = take(layer_block);
+  work.d1 = take(total_width_ * batch);
+  work.d2 = take(max_width_ * batch);
+  work.curvature = take(total_width_ * tangents * batch);
   work.bias = take(total_width_);
   work.squash = take(total_width_);
   work.outer = take(max_squash_weight_);
@@ -51,15 +59,15 @@ Mlp::Workspace Mlp::workspace(Index batch, bool tangent) const {
   return work;
 }
 
-// x_k (with its tangents when work.tangent): z or the staged [z, v] for the
-// first layer, the previous layer's output otherwise.
+// x_k (with its tangents): z or the staged [z, tangents] for the first layer,
+// the previous layer's output otherwise.
 Mlp::ConstStridedMap Mlp::layer_input(std::size_t k, ConstMatrixRef z, const Workspace& work) const {
   if (k > 0) {
     const Index rows = layers_[k - 1].out;
     return ConstStridedMap(work.values + work.cols * row_offsets_[k - 1], rows, work.cols,
                            Eigen::OuterStride<>(rows));
   }
-  if (work.tangent) return ConstStridedMap(work.input, dim_, work.cols, Eigen::OuterStride<>(dim_));
+  if (work.tangents > 0) return ConstStridedMap(work.input, dim_, work.cols, Eigen::OuterStride<>(dim_));
   return ConstStridedMap(z.data(), dim_, work.cols, Eigen::OuterStride<>(z.outerStride()));
 }
 
@@ -79,14 +87,6 @@ void copy_block(const Source& source, Destination&& destination) {
     for (Index i = 0; i < source.rows(); ++i) destination.row(i) = source.row(i);
   else
     destination = source;
-}
-
-// value.colwise() += bias as plain loops (Eigen runs one short vector
-// operation per column, slow for narrow layers).
-void add_to_columns(Eigen::Map<Matrix>& value, const Eigen::Map<const Vector>& bias) {
-  Scalar* column = value.data();
-  for (Index j = 0; j < value.cols(); ++j, column += value.rows())
-    for (Index i = 0; i < value.rows(); ++i) column[i] += bias[i];
 }
 
 // W without its time column.
@@ -116,28 +116,20 @@ Eigen::Map<const Vector> effective_bias(const DenseLayer& layer, Scalar t, Scala
   return Eigen::Map<const Vector>(buffer, layer.out);
 }
 
-// a = diag(s) a, row by row over all columns (values and tangents).
-void scale_rows(Eigen::Map<Matrix>& a, const Scalar* s) {
-  Scalar* column = a.data();
-  for (Index j = 0; j < a.cols(); ++j, column += a.rows())
-    for (Index i = 0; i < a.rows(); ++i) column[i] *= s[i];
-}
-
 // The reverse mode of a concatsquash layer a = s .* (W x + b) + t d with
 // s = sigmoid(gamma), gamma = g t + c, adot = s .* (W xdot), given c = [a_bar, adot_bar]
 // and row_sums = a_bar 1. With O = c [x, xdot]^T:
 //   W_bar += diag(s) O,  b_bar += s .* row_sums,  d_bar += t row_sums,
 //   s_bar = rowsum(W .* O) + b .* row_sums,  gamma_bar = s_bar .* s (1 - s),
 //   g_bar += t gamma_bar,  c_bar += gamma_bar,  t_bar = d . row_sums + g . gamma_bar.
-// On exit c = diag(s) c, the cotangent of W [x, xdot]. `outer_buffer` (out x in)
-// and `gamma_buffer` (out) are scratch. Returns t_bar.
-Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c, ConstMatrixRef input,
+// The cotangent of W [x, xdot] is diag(s) c. `outer_buffer` (out x in) and
+// `gamma_buffer` (out) are scratch. Returns t_bar.
+Scalar backward_squash(const DenseLayer& layer, Scalar t, const Eigen::Map<Matrix>& c, ConstMatrixRef input,
                        const Eigen::Map<Vector>& row_sums, const Scalar* squash, Scalar* outer_buffer,
                        Scalar* gamma_buffer, VectorRef theta_bar) {
   const Eigen::Map<const Vector> s(squash, layer.out);
   Eigen::Map<Matrix> outer(outer_buffer, layer.out, layer.in);
-  outer.setZero();
-  accumulate_outer(c, input, outer);
+  outer_product(c, input, outer, false);
   layer.weight.in(theta_bar).noalias() += s.asDiagonal() * outer;
   layer.bias.in(theta_bar).col(0) += s.cwiseProduct(row_sums);
   layer.time_weight.in(theta_bar).col(0) += t * row_sums;
@@ -146,50 +138,49 @@ Scalar backward_squash(const DenseLayer& layer, Scalar t, Eigen::Map<Matrix>& c,
   gamma_bar.array() *= s.array() * (1.0 - s.array());
   layer.gate_weight.in(theta_bar).col(0) += t * gamma_bar;
   layer.gate_bias.in(theta_bar).col(0) += gamma_bar;
-  scale_rows(c, squash);
   return layer.time_weight.value().col(0).dot(row_sums) + layer.gate_weight.value().col(0).dot(gamma_bar);
 }
 
 }  // namespace
 
-// Runs the layers (a tangent pass requires saved slopes). Returns the last
-// layer's output block, dim x cols. The tangent pass is
+// Runs the layers. Returns the last layer's output block, dim x cols. The
+// tangent pass is
 //   adot_k = W_k xdot_k (t carries no tangent),  xdot_{k+1} = sigma'(a_k) .* adot_k,
 // with adot_k = s .* (W_k xdot_k) under concatsquash.
-Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Eigen::Ref<const Matrix>* v, Saved saved,
-                                const Workspace& work) const {
+Eigen::Map<Matrix> Mlp::forward(Scalar t, ConstMatrixRef z, const Workspace& work) const {
   const Index batch = work.batch;
-  if (v) {
-    Eigen::Map<Matrix> input(work.input, dim_, work.cols);
-    copy_block(z, input.leftCols(batch));
-    copy_block(*v, input.rightCols(batch));
-  }
+  const bool slopes = work.reverse || work.tangents > 0;
+  const bool curvatures = work.reverse && work.tangents > 0;
   Scalar* output = nullptr;
   for (std::size_t k = 0; k < layers_.size(); ++k) {
     const DenseLayer& layer = layers_[k];
     const Index offset = row_offsets_[k];
     output = work.values + work.cols * offset;
     Eigen::Map<Matrix> a(output, layer.out, work.cols);
-    multiply(weight(layer), layer_input(k, z, work), a);
+    const bool squash = layer.time == TimeConditioning::kConcatSquash;
     const auto bias = effective_bias(layer, t, work.bias + offset, work.squash + offset);
-    if (layer.time == TimeConditioning::kConcatSquash) scale_rows(a, work.squash + offset);
+    multiply(weight(layer), layer_input(k, z, work), {squash ? work.squash + offset : nullptr, bias.data(), batch},
+             a);
     Eigen::Map<Matrix> value(output, layer.out, batch);
-    add_to_columns(value, bias);
     Eigen::Map<Matrix> d1(work.d1 + batch * offset, layer.out, batch);
-    Eigen::Map<Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
-    Eigen::Map<Matrix> tangent(work.tangent ? output + layer.out * batch : nullptr, layer.out, batch);
-    activate(layer.activation, value, work.tangent ? &tangent : nullptr, saved != Saved::kNothing ? &d1 : nullptr,
-             saved == Saved::kSlopesAndCurvatures ? &curvature : nullptr);
+    Eigen::Map<Matrix> d2(work.d2, layer.out, batch);
+    activate(layer.activation, value, slopes ? &d1 : nullptr, curvatures ? &d2 : nullptr);
+    if (work.tangents == 0) continue;
+    carry_tangents(d1.data(), d2.data(), output + layer.out * batch,
+                   curvatures ? work.curvature + work.tangents * batch * offset : nullptr, layer.out * batch,
+                   work.tangents);
   }
   return Eigen::Map<Matrix>(output, dim_, work.cols);
 }
 
-// Reverse pass after forward(); cotangent[0] holds [f_bar, jv_bar] (or f_bar).
-// Through x_{k+1} = sigma(a), xdot_{k+1} = sigma'(a) .* adot:
-//   a_bar = x_bar .* sigma'(a) + xdot_bar .* sigma''(a) .* adot,   adot_bar = xdot_bar .* sigma'(a);
-// through a = W x + b + t w_t, adot = W xdot:
-//   W_bar += a_bar x^T + adot_bar xdot^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,  t_bar += w_t . a_bar 1,
-//   [x_bar, xdot_bar] = W^T [a_bar, adot_bar].
+// Reverse pass after forward(); cotangent[0] holds [f_bar, jv_bar_1, ...] (or f_bar).
+// Through x_{k+1} = sigma(a), xdot_{k+1, b} = sigma'(a) .* adot_b:
+//   a_bar = x_bar .* sigma'(a) + sum_b xdot_bar_b .* sigma''(a) .* adot_b,   adot_bar_b = xdot_bar_b .* sigma'(a);
+// through a = W x + b + t w_t, adot_b = W xdot_b:
+//   W_bar += a_bar x^T + sum_b adot_bar_b xdot_b^T,  b_bar += a_bar 1,  w_t_bar += t a_bar 1,
+//   t_bar += w_t . a_bar 1,  [x_bar, xdot_bar_1, ...] = W^T [a_bar, adot_bar_1, ...],
+// with (diag(s) W)^T under concatsquash (backward_squash). The input tangents
+// are constants: z_bar = W_0^T a_bar.
 Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRef z_bar,
                      VectorRef theta_bar) const {
   const Index batch = work.batch;
@@ -200,15 +191,8 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
     const Index offset = row_offsets_[k];
     Eigen::Map<Matrix> c(work.cotangent[current], layer.out, work.cols);
     Eigen::Map<Matrix> a_bar(c.data(), layer.out, batch);
-    const Eigen::Map<const Matrix> d1(work.d1 + batch * offset, layer.out, batch);
-    if (work.tangent) {
-      Eigen::Map<Matrix> adot_bar(c.data() + layer.out * batch, layer.out, batch);
-      const Eigen::Map<const Matrix> curvature(work.curvature + batch * offset, layer.out, batch);
-      a_bar.array() = a_bar.array() * d1.array() + adot_bar.array() * curvature.array();
-      adot_bar.array() *= d1.array();
-    } else {
-      a_bar.array() *= d1.array();
-    }
+    reverse_tangents(work.d1 + batch * offset, work.curvature + work.tangents * batch * offset, c.data(),
+                     c.data() + layer.out * batch, layer.out * batch, work.tangents);
 
     auto weight_bar = layer.weight.in(theta_bar);
     Eigen::Map<Vector> row_sums(work.row_sums, layer.out);
@@ -218,7 +202,7 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
       t_bar += backward_squash(layer, t, c, layer_input(k, z, work), row_sums, work.squash + offset, work.outer,
                                work.bias + offset, theta_bar);
     } else {
-      accumulate_outer(c, layer_input(k, z, work), weight_bar.leftCols(layer.in));
+      outer_product(c, layer_input(k, z, work), weight_bar.leftCols(layer.in), true);
       layer.bias.in(theta_bar).col(0) += row_sums;
     }
     if (layer.time == TimeConditioning::kConcat) {
@@ -226,20 +210,43 @@ Scalar Mlp::backward(Scalar t, ConstMatrixRef z, const Workspace& work, MatrixRe
       t_bar += layer.weight.value().col(layer.in).dot(row_sums);
     }
 
+    const Scalar* scale = layer.time == TimeConditioning::kConcatSquash ? work.squash + offset : nullptr;
     if (k == 0) {
-      multiply_transposed(weight(layer), a_bar, z_bar);
+      multiply_transposed(weight(layer), scale, a_bar, z_bar);
     } else {
       current = 1 - current;
-      multiply_transposed(weight(layer), c, Eigen::Map<Matrix>(work.cotangent[current], layer.in, work.cols));
+      multiply_transposed(weight(layer), scale, c,
+                          Eigen::Map<Matrix>(work.cotangent[current], layer.in, work.cols));
     }
   }
   return t_bar;
+}
+
+// [z, v] into the input block.
+void Mlp::stage_tangent(ConstMatrixRef z, ConstMatrixRef v, const Workspace& work) const {
+  Eigen::Map<Matrix> input(work.input, dim_, work.cols);
+  copy_block(z, input.leftCols(work.batch));
+  copy_block(v, input.rightCols(work.batch));
+}
+
+// [z, e_1 1^T, ..., e_dim 1^T] into the input block.
+void Mlp::stage_unit_tangents(ConstMatrixRef z, const Workspace& work) const {
+  Eigen::Map<Matrix> input(work.input, dim_, work.cols);
+  copy_block(z, input.leftCols(work.batch));
+  input.rightCols(dim_ * work.batch).setZero();
+  for (Index i = 0; i < dim_; ++i) input.row(i).segment((1 + i) * work.batch, work.batch).setOnes();
 }
 
 void Mlp::check_block(const char* name, Index rows, Index cols, Index batch) const {
   if (rows != dim_ || cols != batch)
     throw DataError(path_ + ": " + name + " is " + std::to_string(rows) + " x " + std::to_string(cols) +
                     ", expected " + std::to_string(dim_) + " x " + std::to_string(batch) + " (dim x batch)");
+}
+
+void Mlp::check_length(const char* name, Index size, Index batch) const {
+  if (size != batch)
+    throw DataError(path_ + ": " + name + " has " + std::to_string(size) + " entries, expected one per column (" +
+                    std::to_string(batch) + ")");
 }
 
 void Mlp::check_gradient_size(Index size) const {
@@ -252,7 +259,7 @@ void Mlp::evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const {
   const Index batch = z.cols();
   check_block("z", z.rows(), batch, batch);
   check_block("f", f.rows(), f.cols(), batch);
-  copy_block(forward(t, z, nullptr, Saved::kNothing, workspace(batch, false)), f);
+  copy_block(forward(t, z, workspace(batch, 0, false)), f);
 }
 
 void Mlp::jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const {
@@ -261,7 +268,9 @@ void Mlp::jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixR
   check_block("v", v.rows(), v.cols(), batch);
   check_block("f", f.rows(), f.cols(), batch);
   check_block("jv", jv.rows(), jv.cols(), batch);
-  const auto output = forward(t, z, &v, Saved::kSlopes, workspace(batch, true));
+  const Workspace work = workspace(batch, 1, false);
+  stage_tangent(z, v, work);
+  const auto output = forward(t, z, work);
   copy_block(output.leftCols(batch), f);
   copy_block(output.rightCols(batch), jv);
 }
@@ -272,8 +281,8 @@ Scalar Mlp::vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_ba
   check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
   check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
   check_gradient_size(theta_bar.size());
-  const Workspace work = workspace(batch, false);
-  forward(t, z, nullptr, Saved::kSlopes, work);
+  const Workspace work = workspace(batch, 0, true);
+  forward(t, z, work);
   copy_block(f_bar, Eigen::Map<Matrix>(work.cotangent[0], dim_, batch));
   return backward(t, z, work, z_bar, theta_bar);
 }
@@ -287,21 +296,46 @@ Scalar Mlp::jvp_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef v, ConstMatr
   check_block("jv_bar", jv_bar.rows(), jv_bar.cols(), batch);
   check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
   check_gradient_size(theta_bar.size());
-  const Workspace work = workspace(batch, true);
-  forward(t, z, &v, Saved::kSlopesAndCurvatures, work);
+  const Workspace work = workspace(batch, 1, true);
+  stage_tangent(z, v, work);
+  forward(t, z, work);
   Eigen::Map<Matrix> top(work.cotangent[0], dim_, work.cols);
   copy_block(f_bar, top.leftCols(batch));
   copy_block(jv_bar, top.rightCols(batch));
   return backward(t, z, work, z_bar, theta_bar);
 }
 
-void Mlp::divergence(Scalar, ConstMatrixRef, MatrixRef, VectorRef) const {
-  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
+void Mlp::divergence(Scalar t, ConstMatrixRef z, MatrixRef f, VectorRef div) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f", f.rows(), f.cols(), batch);
+  check_length("div", div.size(), batch);
+  const Workspace work = workspace(batch, dim_, false);
+  stage_unit_tangents(z, work);
+  const auto output = forward(t, z, work);
+  copy_block(output.leftCols(batch), f);
+  div.setZero();
+  for (Index i = 0; i < dim_; ++i) div += output.row(i).segment((1 + i) * batch, batch).transpose();
 }
 
-Scalar Mlp::divergence_backward(Scalar, ConstMatrixRef, ConstMatrixRef, ConstVectorRef, MatrixRef,
-                                VectorRef) const {
-  throw NotSupported(path_ + ": the mlp has no closed-form divergence (use a trace estimator's JVPs)");
+// div = sum_i row i of the tangent block J e_i, so its cotangent enters that
+// block's row i: the top cotangent is [f_bar, e_1 div_bar^T, ..., e_dim div_bar^T].
+Scalar Mlp::divergence_backward(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, ConstVectorRef div_bar,
+                                MatrixRef z_bar, VectorRef theta_bar) const {
+  const Index batch = z.cols();
+  check_block("z", z.rows(), batch, batch);
+  check_block("f_bar", f_bar.rows(), f_bar.cols(), batch);
+  check_length("div_bar", div_bar.size(), batch);
+  check_block("z_bar", z_bar.rows(), z_bar.cols(), batch);
+  check_gradient_size(theta_bar.size());
+  const Workspace work = workspace(batch, dim_, true);
+  stage_unit_tangents(z, work);
+  forward(t, z, work);
+  Eigen::Map<Matrix> top(work.cotangent[0], dim_, work.cols);
+  copy_block(f_bar, top.leftCols(batch));
+  top.rightCols(dim_ * batch).setZero();
+  for (Index i = 0; i < dim_; ++i) top.row(i).segment((1 + i) * batch, batch) = div_bar.transpose();
+  return backward(t, z, work, z_bar, theta_bar);
 }
 
 }  // namespace liouville::mlp

@@ -162,7 +162,9 @@ TEST_CASE("ODE solvers: empirical order within 0.2 of the declared order") {
 }
 
 TEST_CASE("trace estimators: unbiased for the exact trace, with a correct reverse mode") {
-  // On a field without a closed-form divergence (mlp) and on one with it (planar_cnf).
+  // On two fields with their own exact divergence: mlp (all unit tangents in one
+  // pass) and planar_cnf (closed form). The exact estimator's one-JVP-per-dimension
+  // path is checked against them in tests/planar_cnf/test_exact_divergence.cpp.
   for (const std::string field_name : {"mlp", "planar_cnf"}) {
     CAPTURE(field_name);
     ParameterStore store;

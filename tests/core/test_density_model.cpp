@@ -143,3 +143,60 @@ TEST_CASE("the likelihood objective: deterministic mode is one function, stochas
   CHECK(0.5 * (b1 + b2) == doctest::Approx(f1).epsilon(1e-12));
   CHECK(b1 != b2);
 }
+
+namespace {
+
+// An affine flow that records the widths of the batches it is given.
+class WidthRecorder final : public Bijection {
+ public:
+  explicit WidthRecorder(std::shared_ptr<Bijection> inner) : inner_(std::move(inner)) {}
+  mutable std::vector<Index> widths;
+
+  Index dim() const override { return inner_->dim(); }
+  void forward(ConstMatrixRef x, MatrixRef z, VectorRef logdet, Rng& noise,
+               std::unique_ptr<Tape>* tape) const override {
+    widths.push_back(x.cols());
+    inner_->forward(x, z, logdet, noise, tape);
+  }
+  void inverse(ConstMatrixRef z, MatrixRef x, VectorRef logdet, Rng& noise) const override {
+    widths.push_back(z.cols());
+    inner_->inverse(z, x, logdet, noise);
+  }
+  void backward(const Tape* tape, ConstMatrixRef x, ConstMatrixRef z, ConstMatrixRef z_bar,
+                ConstVectorRef logdet_bar, MatrixRef x_bar, VectorRef theta_bar) const override {
+    inner_->backward(tape, x, z, z_bar, logdet_bar, x_bar, theta_bar);
+  }
+
+ private:
+  std::shared_ptr<Bijection> inner_;
+};
+
+}  // namespace
+
+TEST_CASE("log_density and sample push large batches through the flow in blocks, column by column alike") {
+  ParameterStore store;
+  auto recorder = std::make_shared<WidthRecorder>(std::make_shared<test::ElementwiseAffine>(store, "affine", 2));
+  DensityModel model(std::make_shared<test::StandardGaussian>(2), recorder);
+  Rng(4).fill_uniform(store.values(), -0.5, 0.5);
+  const Index block = DensityModel::kEvaluationBlock;
+  const Index n = 2 * block + 37;
+  Matrix x(2, n);
+  Rng(6).fill_normal(x);
+  Rng noise(0);
+  const Vector log_p = model.log_density(x, noise);
+  CHECK(recorder->widths == std::vector<Index>{block, block, 37});
+  for (const Index j : {Index{0}, block - 1, block, n - 1}) {
+    CAPTURE(j);
+    CHECK(model.log_density(x.col(j), noise)[0] == doctest::Approx(log_p[j]).epsilon(1e-15));
+  }
+
+  recorder->widths.clear();
+  Rng rng(7), same(7);
+  const Matrix samples = model.sample(n, rng);
+  CHECK(recorder->widths == std::vector<Index>{block, block, 37});
+  Matrix z(2, n), expected(2, n);
+  test::StandardGaussian(2).sample(same, z);
+  Vector logdet(n);
+  recorder->inverse(z, expected, logdet, same);
+  CHECK(samples == expected);
+}

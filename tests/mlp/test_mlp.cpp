@@ -77,7 +77,9 @@ TEST_CASE("evaluate matches a sample-by-sample forward pass from the definition"
         built->field->evaluate(0.7, z, f);
         const Matrix expected = reference_forward(built->store, config, 0.7, z).f;
         INFO("activation ", activation, ", time ", time_input, ", scale ", scale);
-        CHECK((f - expected).cwiseAbs().maxCoeff() <= 1e-14 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
+        // A few ulp of the pre-activations, which reach ~100 at scale 30 without a
+        // squashing activation (the GEMM kernels may fuse multiply and add).
+        CHECK((f - expected).cwiseAbs().maxCoeff() <= 5e-14 * std::max(1.0, expected.cwiseAbs().maxCoeff()));
       }
     }
   }

@@ -65,6 +65,8 @@ inline std::shared_ptr<const ODESolver> make_tsit5(const StepControl& control) {
   params.set("atol", Value{control.atol});
   params.set("dt_min", Value{control.dt_min});
   params.set("max_steps", Value{control.max_steps});
+  params.set("controller",
+             Value{std::string(control.controller == StepController::kIntegral ? "integral" : "pi")});
   auto solver =
       std::dynamic_pointer_cast<const ODESolver>(registry.create(ODESolver::kInterface, params, context));
   if (!solver) throw PluginError("tsit5 did not build an ODESolver");

@@ -15,6 +15,7 @@ Params step_control_params(bool adaptive, double dt) {
   params.set("atol", Value{1e-7});
   params.set("dt_min", Value{1e-9});
   params.set("max_steps", Value{123L});
+  params.set("controller", Value{std::string("integral")});
   return params;
 }
 
@@ -32,7 +33,8 @@ TEST_CASE("declare_step_control declares the StepControl fields with its default
                                    Expected{"rtol", ValueKind::kReal, Value{defaults.rtol}},
                                    Expected{"atol", ValueKind::kReal, Value{defaults.atol}},
                                    Expected{"dt_min", ValueKind::kReal, Value{defaults.dt_min}},
-                                   Expected{"max_steps", ValueKind::kInt, Value{defaults.max_steps}}}) {
+                                   Expected{"max_steps", ValueKind::kInt, Value{defaults.max_steps}},
+                                   Expected{"controller", ValueKind::kChoice, Value{std::string("pi")}}}) {
     CAPTURE(expected.name);
     const ParameterSpec* spec = schema.find(expected.name);
     REQUIRE(spec != nullptr);
@@ -41,7 +43,8 @@ TEST_CASE("declare_step_control declares the StepControl fields with its default
     CHECK(*spec->default_value() == expected.value);
     CHECK(!spec->documentation().empty());
   }
-  CHECK(schema.entries().size() == 6);
+  CHECK(schema.entries().size() == 7);
+  CHECK(defaults.controller == StepController::kPi);
   CHECK(*schema.find("rtol")->lower() == 0);
   CHECK(!schema.find("rtol")->lower_inclusive());
   CHECK(*schema.find("dt")->lower() == 0);
@@ -69,6 +72,7 @@ TEST_CASE("read_step_control reads every field") {
   CHECK(control.atol == 1e-7);
   CHECK(control.dt_min == 1e-9);
   CHECK(control.max_steps == 123);
+  CHECK(control.controller == StepController::kIntegral);
 }
 
 TEST_CASE("fixed-only step control: a required dt, no tolerances, adaptive only as false") {

@@ -17,6 +17,12 @@
 
 namespace liouville {
 
+// How an adaptive solve picks its next step from the error norm err of the last
+// one (local error O(h^k)): PI, h * 0.9 err^(-0.7/k) err_previous^(0.4/k) (Hairer
+// and Wanner II, IV.2), or integral, h * 0.9 err^(-1/k) (torchdiffeq, diffrax),
+// which grows the step faster after a very accurate one.
+enum class StepController { kPi, kIntegral };
+
 // Step-size control settings of one solver instance.
 struct StepControl {
   bool adaptive = true;
@@ -25,6 +31,7 @@ struct StepControl {
   Scalar atol = 1e-8;
   Scalar dt_min = 1e-10;  // relative to |t1 - t0|
   long max_steps = 100000;
+  StepController controller = StepController::kPi;
 };
 
 class ODESolver : public Component {

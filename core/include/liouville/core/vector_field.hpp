@@ -7,8 +7,9 @@
 //   vjp:           z_bar = J^T f_bar; theta_bar += (df/dtheta)^T f_bar
 //   jvp_backward:  reverse mode of (f, J v) with respect to (z, theta) at fixed v,
 //                  needed for the gradient of a trace estimate (FFJORD training)
-//   divergence:    optional: f and div f = tr(df/dz) per column in closed form,
-//                  which the exact trace estimator uses instead of dim JVPs; a
+//   divergence:    optional: f and div f = tr(df/dz) per column, exact and
+//                  cheaper than dim JVPs (a closed form, or all dim unit tangents
+//                  in one pass), which the exact trace estimator uses instead; a
 //                  field without one returns false from has_divergence() and
 //                  throws NotSupported from divergence and divergence_backward
 // Each returns the cotangent of t (summed over the batch), so an end time can be
