@@ -11,14 +11,27 @@ namespace liouville {
 struct ThreadPool::Job {
   Index tasks = 0;
   const std::function<void(Index)>* task = nullptr;
-  Index next = 0;  // the next task to claim
-  Index finished = 0;
-  Index error_index = -1;  // the lowest task index that threw
+  Index next = 0;                  // the next task to claim
+  std::atomic<Index> finished{0};  // written under the lock, read without it while spinning
+  Index error_index = -1;          // the lowest task index that threw
   std::exception_ptr error;
   std::condition_variable all_finished;
 };
 
 namespace {
+
+// Polls `done()` until it holds or kSpin has passed; returns done(). Each poll
+// yields the core, so a spinning thread never holds up another that has work
+// (on a machine with fewer free cores than threads).
+template <class Done>
+bool spin_until(const Done& done) {
+  const auto deadline = std::chrono::steady_clock::now() + ThreadPool::kSpin;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
 
 long resolve_thread_count(long threads) {
   if (threads < 0)
@@ -74,6 +87,12 @@ void ThreadPool::run_tasks(Job& job, std::unique_lock<std::mutex>& lock) {
 void ThreadPool::work() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
+    if (queue_.empty() && !stopping_) {
+      const std::uint64_t seen = jobs_posted_.load(std::memory_order_acquire);
+      lock.unlock();
+      spin_until([&] { return jobs_posted_.load(std::memory_order_acquire) != seen; });
+      lock.lock();
+    }
     work_available_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
     // Keep the job alive while running it, even after its caller has returned.
@@ -90,9 +109,15 @@ void ThreadPool::parallel_for(Index tasks, const std::function<void(Index)>& tas
   std::unique_lock<std::mutex> lock(mutex_);
   if (!workers_.empty() && tasks > 1) {
     queue_.push_back(job);
+    jobs_posted_.fetch_add(1, std::memory_order_release);
     work_available_.notify_all();
   }
   run_tasks(*job, lock);
+  if (job->finished != job->tasks) {
+    lock.unlock();
+    spin_until([&job] { return job->finished.load(std::memory_order_acquire) == job->tasks; });
+    lock.lock();
+  }
   job->all_finished.wait(lock, [&job] { return job->finished == job->tasks; });
   if (job->error) std::rethrow_exception(job->error);
 }

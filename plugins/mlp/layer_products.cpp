@@ -63,8 +63,11 @@ void multiply(ConstMatrixRef w, ConstMatrixRef x, const RowAffine& affine, Matri
 void multiply_transposed(ConstMatrixRef w, const Scalar* row_scale, ConstMatrixRef c, MatrixRef g) {
   if (w.size() > kSmallWeight) {
     // The kernel reads A by columns: those of (diag(s) w)^T, copied once per
-    // call (a weight is small beside its product with a batch).
-    thread_local Matrix w_transposed;
+    // call (a weight is small beside its product with a batch) into a buffer
+    // that only grows.
+    thread_local Vector buffer;
+    if (buffer.size() < w.size()) buffer.resize(w.size());
+    Eigen::Map<Matrix> w_transposed(buffer.data(), w.cols(), w.rows());
     if (row_scale)
       w_transposed = (Eigen::Map<const Vector>(row_scale, w.rows()).asDiagonal() * w).transpose();
     else

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <type_traits>
+#include <vector>
 
 namespace liouville::mlp {
 namespace {
@@ -107,21 +108,54 @@ template <int lanes>
 // Rows in strips of `vectors` registers, then single registers, then narrower
 // ones; the depth in slices.
 template <int lanes, int vectors>
-[[gnu::always_inline]] inline void gemm(const GemmOperands& m) {
-  if (m.depth == 0) {  // P = shift: one empty slice
-    if (!m.accumulate)
-      for (Index j = 0; j < m.cols; ++j) std::fill_n(m.c + j * m.c_stride, m.rows, 0.0);
-    if (m.row_shift)
-      for (Index j = 0; j < std::min(m.cols, m.shift_cols); ++j)
-        for (Index i = 0; i < m.rows; ++i) m.c[i + j * m.c_stride] += m.row_shift[i];
-    return;
-  }
+[[gnu::always_inline]] inline void strips(const GemmOperands& m) {
   for (BlockPosition at; at.slice < m.depth; at.slice += kDepthSlice) {
     at.depth = std::min(kDepthSlice, m.depth - at.slice);
     for (at.row = 0; at.row + lanes * vectors <= m.rows; at.row += lanes * vectors)
       row_strip<lanes, vectors>(m, at);
     for (; at.row + lanes <= m.rows; at.row += lanes) row_strip<lanes, 1>(m, at);
     row_tail<lanes>(m, at);
+  }
+}
+
+// C(r, j) = (accumulate ? C(r, j) : 0) + P(r, j) from the sum of A(r, .) B(., j).
+inline void store_entry(const GemmOperands& m, Index r, Index j, double sum) {
+  double value = m.row_scale ? sum * m.row_scale[r] : sum;
+  if (m.row_shift && j < m.shift_cols) value += m.row_shift[r];
+  double& out = m.c[r + j * m.c_stride];
+  out = m.accumulate ? out + value : value;
+}
+
+// Fewer rows than a register holds and B a transpose (the outer product of a
+// 2-D field's last layer): C^T = B^T A^T has many rows and runs in strips,
+// into `scratch`, then goes to C.
+template <int lanes, int vectors>
+[[gnu::always_inline]] inline void transposed_strips(const GemmOperands& m) {
+  thread_local std::vector<double> scratch;
+  scratch.resize(static_cast<std::size_t>(m.rows * m.cols));
+  strips<lanes, vectors>({.rows = m.cols,
+                          .cols = m.rows,
+                          .depth = m.depth,
+                          .a = m.b,
+                          .a_stride = m.b_row_stride,
+                          .b = m.a,
+                          .b_row_stride = m.a_stride,
+                          .b_col_stride = 1,
+                          .c = scratch.data(),
+                          .c_stride = m.cols});
+  for (Index j = 0; j < m.cols; ++j)
+    for (Index r = 0; r < m.rows; ++r) store_entry(m, r, j, scratch[static_cast<std::size_t>(j + r * m.cols)]);
+}
+
+template <int lanes, int vectors>
+[[gnu::always_inline]] inline void gemm(const GemmOperands& m) {
+  if (m.depth == 0) {  // P = shift
+    for (Index j = 0; j < m.cols; ++j)
+      for (Index r = 0; r < m.rows; ++r) store_entry(m, r, j, 0.0);
+  } else if (m.rows < lanes && m.b_col_stride == 1 && m.cols >= lanes) {
+    transposed_strips<lanes, vectors>(m);
+  } else {
+    strips<lanes, vectors>(m);
   }
 }
 

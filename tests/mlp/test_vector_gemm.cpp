@@ -50,7 +50,7 @@ TEST_CASE("C = P and C += P match Eigen for B and B^T, with outer strides, row s
   Rng rng(21);
   for (const VectorUnit unit : units) {
     for (const Index rows : {1, 3, 4, 8, 13, 32, 37, 64, 70}) {
-      for (const Index cols : {0, 1, 5, 6, 7, 13}) {
+      for (const Index cols : {0, 1, 5, 6, 7, 13, 40}) {
         for (const Index depth : {0, 1, 2, 63, 64, 65, 130}) {
           for (const bool transposed : {false, true}) {
             for (const bool accumulate : {false, true}) {
