@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
 #include <vector>
 
 #include "atomic_file.hpp"
@@ -30,8 +31,8 @@ void append_row_major(std::string& file, const Eigen::Ref<const Matrix>& values)
               static_cast<std::size_t>(row_major.size()) * sizeof(Scalar));
 }
 
-[[noreturn]] void bad(const std::filesystem::path& path, const std::string& what) {
-  throw DataError("checkpoint '" + path.string() + "': " + what);
+[[noreturn]] void bad(const std::string& source, const std::string& what) {
+  throw DataError("checkpoint '" + source + "': " + what);
 }
 
 }  // namespace
@@ -70,26 +71,33 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
 
 Checkpoint read_checkpoint(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) bad(path, "cannot open the file");
+  if (!in) bad(path.string(), "cannot open the file");
   in.seekg(0, std::ios::end);
-  const auto file_size = static_cast<std::uint64_t>(in.tellg());
+  const std::streamoff size = in.tellg();
   in.seekg(0);
+  if (size < 0) bad(path.string(), "cannot read the file");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  if (!in.read(bytes.data(), size)) bad(path.string(), "cannot read the file");
+  return parse_checkpoint(bytes, path.string());
+}
+
+Checkpoint parse_checkpoint(std::string_view bytes, const std::string& source) {
+  const std::uint64_t file_size = bytes.size();
   std::uint64_t header_size = 0;
-  if (file_size < 8 || !in.read(reinterpret_cast<char*>(&header_size), 8))
-    bad(path, "shorter than the 8-byte header size");
+  if (file_size < 8) bad(source, "shorter than the 8-byte header size");
+  std::memcpy(&header_size, bytes.data(), 8);
   if (header_size > kMaxHeaderBytes)
-    bad(path, "header size " + std::to_string(header_size) + " exceeds the 16 MiB limit");
+    bad(source, "header size " + std::to_string(header_size) + " exceeds the 16 MiB limit");
   if (header_size > file_size - 8)
-    bad(path, "header size " + std::to_string(header_size) + " runs past the end of the file");
-  std::string json(header_size, '\0');
-  in.read(json.data(), static_cast<std::streamsize>(header_size));
+    bad(source, "header size " + std::to_string(header_size) + " runs past the end of the file");
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(json);
+    header = nlohmann::json::parse(bytes.substr(8, header_size));
   } catch (const nlohmann::json::exception& error) {
-    bad(path, std::string("header is not valid JSON: ") + error.what());
+    bad(source, std::string("header is not valid JSON: ") + error.what());
   }
-  if (!header.is_object()) bad(path, "header is not a JSON object");
+  if (!header.is_object()) bad(source, "header is not a JSON object");
+  const std::string_view data = bytes.substr(8 + header_size);
 
   Checkpoint checkpoint;
   struct Entry {
@@ -97,54 +105,54 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     std::uint64_t begin, end, rows, cols;
   };
   std::vector<Entry> entries;
-  for (const auto& [name, value] : header.items()) {
+  for (const auto& [name, value] : std::as_const(header).items()) {
     if (name == "__metadata__") {
-      if (!value.is_object()) bad(path, "__metadata__ is not an object");
+      if (!value.is_object()) bad(source, "__metadata__ is not an object");
       for (const auto& [key, text] : value.items()) {
-        if (!text.is_string()) bad(path, "metadata '" + key + "' is not a string");
+        if (!text.is_string()) bad(source, "metadata '" + key + "' is not a string");
         checkpoint.metadata[key] = text.get<std::string>();
       }
       continue;
     }
     const std::string where = "tensor '" + name + "'";
-    if (!value.is_object() || value.value("dtype", "") != "F64") bad(path, where + ": dtype must be F64");
-    const auto& shape = value["shape"];
-    const auto& offsets = value["data_offsets"];
+    // value(key, null) reads a member that may be missing or of any type without throwing.
+    if (!value.is_object() || value.value("dtype", nlohmann::json()) != "F64")
+      bad(source, where + ": dtype must be F64");
+    const nlohmann::json shape = value.value("shape", nlohmann::json());
+    const nlohmann::json offsets = value.value("data_offsets", nlohmann::json());
     if (!shape.is_array() || shape.size() != 2 || !shape[0].is_number_unsigned() || !shape[1].is_number_unsigned())
-      bad(path, where + ": shape must be [rows, cols]");
+      bad(source, where + ": shape must be [rows, cols]");
     if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
         !offsets[1].is_number_unsigned())
-      bad(path, where + ": data_offsets must be [begin, end]");
+      bad(source, where + ": data_offsets must be [begin, end]");
     Entry entry{name, offsets[0].get<std::uint64_t>(), offsets[1].get<std::uint64_t>(),
                 shape[0].get<std::uint64_t>(), shape[1].get<std::uint64_t>()};
-    const std::uint64_t limit = (file_size - 8 - header_size) / sizeof(Scalar);
+    const std::uint64_t limit = data.size() / sizeof(Scalar);
     if (entry.rows > limit || entry.cols > limit || (entry.cols != 0 && entry.rows > limit / entry.cols))
-      bad(path, where + ": shape larger than the file");
+      bad(source, where + ": shape larger than the file");
     if (entry.end < entry.begin || entry.end - entry.begin != entry.rows * entry.cols * sizeof(Scalar))
-      bad(path, where + ": data_offsets do not match its shape");
+      bad(source, where + ": data_offsets do not match its shape");
     entries.push_back(entry);
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.begin < b.begin; });
   std::uint64_t expected = 0;
   for (const Entry& entry : entries) {
     if (entry.begin != expected)
-      bad(path, "tensor '" + entry.name + "' does not start where the previous one ends");
+      bad(source, "tensor '" + entry.name + "' does not start where the previous one ends");
     expected = entry.end;
   }
-  if (expected != file_size - 8 - header_size)
-    bad(path, "the tensors cover " + std::to_string(expected) + " data bytes but the file holds " +
-                  std::to_string(file_size - 8 - header_size));
+  if (expected != data.size())
+    bad(source, "the tensors cover " + std::to_string(expected) + " data bytes but the file holds " +
+                    std::to_string(data.size()));
   const std::string& format = checkpoint.metadata["format"];
   const bool column_major = format == kColumnMajorFormat;
   if (format != kCheckpointFormat && !column_major)
-    bad(path, "format '" + format + "' is not " + kCheckpointFormat + " (or " + kColumnMajorFormat + ")");
+    bad(source, "format '" + format + "' is not " + kCheckpointFormat + " (or " + kColumnMajorFormat + ")");
   for (const Entry& entry : entries) {
     const auto rows = static_cast<Index>(entry.rows), cols = static_cast<Index>(entry.cols);
     // A column-major rows x cols matrix has the bytes of the row-major cols x rows one.
     RowMajorMatrix stored(column_major ? cols : rows, column_major ? rows : cols);
-    in.seekg(static_cast<std::streamoff>(8 + header_size + entry.begin));
-    in.read(reinterpret_cast<char*>(stored.data()), static_cast<std::streamsize>(entry.end - entry.begin));
-    if (!in) bad(path, "tensor '" + entry.name + "': read failed");
+    if (stored.size() > 0) std::memcpy(stored.data(), data.data() + entry.begin, entry.end - entry.begin);
     Matrix values = column_major ? Matrix(stored.transpose()) : Matrix(stored);
     checkpoint.tensors.emplace(entry.name, std::move(values));
   }
@@ -171,7 +179,7 @@ void restore_parameters(const Checkpoint& checkpoint, const std::filesystem::pat
     if (parameters.find(name) == nullptr && !name.starts_with(kFixedTensorPrefix) &&
         !name.starts_with(kStateTensorPrefix))
       problems += "\n  tensor '" + name + "' is not a parameter of the model";
-  if (!problems.empty()) bad(path, "does not match the model:" + problems);
+  if (!problems.empty()) bad(path.string(), "does not match the model:" + problems);
 }
 
 }  // namespace liouville::host

@@ -42,6 +42,8 @@ void save_checkpoint(const std::filesystem::path& path, const ParameterStore& pa
 
 // Throws DataError naming the file and what is wrong.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
+// The bytes of a checkpoint file; `source` names them in messages.
+Checkpoint parse_checkpoint(std::string_view bytes, const std::string& source);
 
 // Copies the tensors into the store; every slice must be present with its shape
 // and no unknown tensor other than "fixed.*" and "state.*" may remain (DataError listing every

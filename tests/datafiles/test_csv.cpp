@@ -97,7 +97,8 @@ TEST_CASE("csv: malformed input names file:line:column and what was expected") {
       {"\n  \n# only a comment\n", "f.csv:1:1: expected rows of numbers, found an empty file"},
       {"x,y\n\n", "f.csv:1:1: expected rows of numbers after the header, found none"},
   };
-  for (const auto& [text, message] : cases) {
+  for (const auto& [input, message] : cases) {
+    const std::string& text = input;  // CAPTURE cannot capture a structured binding in clang 14
     CAPTURE(text);
     CHECK_THROWS_WITH_AS(parse_csv(text, "f.csv"), message.c_str(), DataError);
   }

@@ -196,7 +196,8 @@ TEST_CASE("npy: a malformed file names the header field at fault") {
       {npy_file(header("<f8", false, "(3, 2)"), 1, data + "extra"),
        "m.npy: shape: (3, 2) of <f8 needs 48 bytes of data, but the file has 53 bytes after its header"},
   };
-  for (const auto& [bytes, message] : cases) {
+  for (const auto& [bytes, expected] : cases) {
+    const std::string& message = expected;  // CAPTURE cannot capture a structured binding in clang 14
     CAPTURE(message);
     CHECK_THROWS_WITH_AS(parse_npy(bytes, "m.npy"), message.c_str(), DataError);
   }

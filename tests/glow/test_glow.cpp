@@ -131,8 +131,10 @@ TEST_CASE("multiscale glow passes the bijection checks on images") {
                                            {"[4, 2, 2]", 16, 1},
                                            {"[2, 4, 4]", 32, 2},
                                            {"[1, 8, 8]", 64, 3}}) {
-    CAPTURE(shape);
-    CAPTURE(levels);
+    const std::string& shape_text = shape;  // CAPTURE cannot capture a structured binding in clang 14
+    const int level_count = levels;
+    CAPTURE(shape_text);
+    CAPTURE(level_count);
     ParameterStore store;
     const std::string keys =
         "type: glow, steps: 2, hidden: [4, 3], activation: tanh, levels: " + std::to_string(levels) +

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# check_example_plugin.sh PREFIX SOURCE_DIR CXX_COMPILER [COMPILER_LAUNCHER]
+# check_example_plugin.sh PREFIX SOURCE_DIR CXX_COMPILER CXX_FLAGS [COMPILER_LAUNCHER]
 # Builds examples/third_party_plugin against the Liouville installed in PREFIX (the
 # `install` test puts it there), runs its tests (the installed conformance kit),
 # then trains its YAML config with the installed `liouville`, which finds the
 # plugin through LIOUVILLE_PLUGIN_PATH. Nothing of Liouville is compiled here.
 set -euo pipefail
-prefix=$1 source=$2 compiler=$3 launcher=${4:-}
+prefix=$1 source=$2 compiler=$3 flags=$4 launcher=${5:-}
 example="$source/examples/third_party_plugin"
 work=$(mktemp -d "${TMPDIR:-/tmp}/liouville-example.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -15,7 +15,7 @@ fail() { echo "example plugin check failed: $*" >&2; exit 1; }
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 cmake -S "$example" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCMAKE_CXX_COMPILER="$compiler" ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} >"$work/configure.log" ||
+  -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_CXX_FLAGS="$flags" ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER="$launcher"} >"$work/configure.log" ||
   { cat "$work/configure.log"; fail "configuring the example against $prefix"; }
 cmake --build "$work/build" -j2 >"$work/build.log" || { cat "$work/build.log"; fail "building the example"; }
 ctest --test-dir "$work/build" --output-on-failure || fail "the example's tests"

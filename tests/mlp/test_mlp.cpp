@@ -127,7 +127,8 @@ TEST_CASE("lux initialization: W ~ U(+-gain sqrt(3/fan_in)), b ~ U(+-1/sqrt(fan_
     // Layer 0 takes (z, t): fan_in 3; layer 1 fan_in 64 (hidden activation);
     // layer 2 fan_in 64 with the identity output (gain 1).
     const std::vector<std::tuple<int, double, double>> layers = {{0, 3, gain}, {1, 64, gain}, {2, 64, 1.0}};
-    for (const auto& [k, fan_in, layer_gain] : layers) {
+    for (const auto& [index, fan_in, layer_gain] : layers) {
+      const int k = index;  // INFO cannot capture a structured binding in clang 14
       INFO("layer ", k);
       const double weight_bound = layer_gain * std::sqrt(3.0 / fan_in);
       const double bias_bound = 1.0 / std::sqrt(fan_in);
@@ -148,7 +149,8 @@ TEST_CASE("lux initialization: W ~ U(+-gain sqrt(3/fan_in)), b ~ U(+-1/sqrt(fan_
 TEST_CASE("glorot_uniform initialization: W ~ U(+-sqrt(6/(fan_in+fan_out))), b = 0") {
   const auto built = build_mlp({{64, 32}, "tanh", "identity", "none", "glorot_uniform"}, 5);
   const std::vector<std::tuple<int, double, double>> layers = {{0, 5, 64}, {1, 64, 32}, {2, 32, 5}};
-  for (const auto& [k, fan_in, fan_out] : layers) {
+  for (const auto& [index, fan_in, fan_out] : layers) {
+    const int k = index;  // INFO cannot capture a structured binding in clang 14
     INFO("layer ", k);
     const double bound = std::sqrt(6.0 / (fan_in + fan_out));
     const auto weight = slice_value(built->store, layer(k, "weight"));

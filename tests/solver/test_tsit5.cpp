@@ -143,7 +143,9 @@ TEST_CASE("the statistics account for every function evaluation") {
 
 TEST_CASE("fixed steps are equal and land on t1") {
   const ExponentialDecay decay;
-  for (const auto& [dt, steps] : std::vector<std::pair<double, long>>{{0.1, 10}, {0.3, 4}, {2.0, 1}, {0.25, 4}}) {
+  for (const auto& [step, steps] :
+       std::vector<std::pair<double, long>>{{0.1, 10}, {0.3, 4}, {2.0, 1}, {0.25, 4}}) {
+    const double dt = step;  // CAPTURE cannot capture a structured binding in clang 14
     CAPTURE(dt);
     const auto solver = make_tsit5(fixed_steps(dt));
     Matrix y = decay.initial_state();

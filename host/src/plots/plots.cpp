@@ -113,12 +113,14 @@ void write_loss_plots(const std::filesystem::path& run, const PlotFolder& plots)
 }
 
 // Histogram density (count / (n * width)) of `values` in `bins` equal bins of [low, high].
+// Values outside, NaN among them, fall in no bin (the bin is found in double: casting an
+// out-of-range or NaN double to an integer is undefined).
 Vector histogram(const Matrix& values, double low, double high, long bins) {
   Vector density = Vector::Zero(bins);
   const double width = (high - low) / static_cast<double>(bins);
   for (Index j = 0; j < values.cols(); ++j) {
-    const auto bin = static_cast<long>(std::floor((values(0, j) - low) / width));
-    if (bin >= 0 && bin < bins) density[bin] += 1;
+    const double bin = std::floor((values(0, j) - low) / width);
+    if (bin >= 0 && bin < static_cast<double>(bins)) density[static_cast<Index>(bin)] += 1;
   }
   return density / (static_cast<double>(values.cols()) * width);
 }
