@@ -1,6 +1,7 @@
 // The top-level `threads` setting: the NLL and its gradient of an FFJORD model
-// on 8 Gaussians are bit-identical on 1, 2 and 3 threads (a batch of 70 is three
-// chunks, not a multiple of 2), for the discrete and the adjoint gradient with
+// on 8 Gaussians are bit-identical on 1, 2 and 3 threads (a batch of 70 in chunks
+// of at most 24 columns is three chunks, not a multiple of 2; this small model
+// would not be split automatically), for the discrete and the adjoint gradient with
 // the exact trace and Hutchinson's; a negative count is a config error.
 #include <doctest/doctest.h>
 
@@ -25,6 +26,7 @@ model:
                      time_input: concatsquash}
       solver: {type: dopri5, rtol: 1.0e-5, atol: 1.0e-5}
       trace: {type: exact}
+      chunk_columns: 24
 train:
   stages:
     - {optimizer: {type: adam}, iterations: 1}
@@ -72,6 +74,13 @@ TEST_CASE("ffjord NLL and gradient are bit-identical on 1, 2 and 3 threads (disc
 
 TEST_CASE("ffjord NLL and gradient are bit-identical on 1, 2 and 3 threads (adjoint, exact trace)") {
   check_thread_independence({"model.flow[0].gradient=adjoint"});
+}
+
+TEST_CASE("with automatic chunks FFJORD's toy model is bit-identical on 1, 2 and 3 threads (adjoint)") {
+  // 64-64-64 (9224 parameters) at a batch of 100: two chunks of 50.
+  check_thread_independence({"data.n=100", "model.flow[0].chunk_columns=0", "model.flow[0].gradient=adjoint",
+                             "model.flow[0].vector_field.hidden=[64, 64, 64]",
+                             "model.flow[0].vector_field.activation=tanh"});
 }
 
 TEST_CASE("a negative thread count is a config error naming `threads`") {
