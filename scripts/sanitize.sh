@@ -26,7 +26,7 @@ fuzz_one() {  # fuzz_one KIND: new inputs go to $out/corpus/KIND, seeds come fro
   else
     tail -n 60 "$out/$kind.log"
     echo "fuzz_$kind FAILED: the input is $(ls -t "$out/$kind"-* 2>/dev/null | head -n 1); replay it with" \
-      "build/sanitize/bin/fuzz_$kind FILE, then add it to tests/fuzz_regressions/$kind/" >&2
+      "build/sanitize/bin/fuzz_$kind FILE, then add it to tests/fuzz/regressions/$kind/" >&2
     return 1
   fi
 }

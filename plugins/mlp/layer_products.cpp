@@ -84,6 +84,10 @@ void multiply_transposed(ConstMatrixRef w, const Scalar* row_scale, ConstMatrixR
 }
 
 void outer_product(ConstMatrixRef c, ConstMatrixRef x, MatrixRef o, bool accumulate) {
+  if (c.cols() == 0) {  // an empty batch: its data pointers may be null
+    if (!accumulate) o.setZero();
+    return;
+  }
   if (o.size() > kSmallWeight) {
     // B = x^T: B(p, j) = x(j, p).
     if (vector_gemm(kVectorUnit, product(c, x.data(), x.outerStride(), 1, o, accumulate))) return;
@@ -101,6 +105,10 @@ void outer_product(ConstMatrixRef c, ConstMatrixRef x, MatrixRef o, bool accumul
 }
 
 void sum_columns(ConstMatrixRef c, VectorRef s) {
+  if (c.cols() == 0) {  // an empty batch: its data pointer may be null
+    s.setZero();
+    return;
+  }
   if (c.rows() > kSmallWeight) {
     s.noalias() = c.rowwise().sum();
     return;
