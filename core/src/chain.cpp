@@ -104,7 +104,8 @@ void Chain::backward_stored(const Tape* tape, ConstMatrixRef z, ConstMatrixRef z
   Matrix output_bar = z_bar;
   for (std::size_t k = layers_.size(); k-- > 0;) {
     const Matrix& input = stored.inputs[k];
-    const ConstMatrixRef output = k + 1 < layers_.size() ? ConstMatrixRef(stored.inputs[k + 1]) : z;
+    const Eigen::Ref<const Matrix> output =
+        k + 1 < layers_.size() ? Eigen::Ref<const Matrix>(stored.inputs[k + 1]) : z;
     Matrix input_bar(input.rows(), input.cols());
     // The chain's penalty is the sum of its layers', so each gets its cotangent.
     if (stored.tapes[k]) stored.tapes[k]->penalty_bar = stored.penalty_bar;
@@ -133,7 +134,7 @@ void Chain::backward_recomputed(const Tape* tape, ConstMatrixRef x, ConstMatrixR
                            "); use memory: store");
       }
     }
-    const ConstMatrixRef layer_input = k > 0 ? ConstMatrixRef(input) : x;
+    const Eigen::Ref<const Matrix> layer_input = k > 0 ? Eigen::Ref<const Matrix>(input) : x;
     // A layer that records a tape runs forward again from the recomputed input,
     // overwriting the kept output, so its backward sees a consistent (input,
     // output, tape). One without a tape recomputes what it needs in backward.

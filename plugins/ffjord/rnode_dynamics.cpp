@@ -27,7 +27,7 @@ void RnodeDynamics::rhs_backward(Scalar t, ConstMatrixRef y, ConstMatrixRef dy_b
   const Index dim = field_.dim();
   const Index inner = cnf_.rows();
   const Index batch = y.cols();
-  const ConstMatrixRef z = y.topRows(dim);
+  const Eigen::Ref<const Matrix> z = y.topRows(dim);
   thread_local Matrix f;
   thread_local Matrix jv;
   thread_local Matrix inner_bar;

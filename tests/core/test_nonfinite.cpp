@@ -94,7 +94,7 @@ class RecordingDescent final : public Optimizer {
       ++evaluations;
       theta -= 0.01 * gradient;
       result.iterations = k;
-      if (!callback({k, result.loss, gradient.norm(), k})) return result;
+      if (!callback({k, result.loss, gradient.norm(), k, {}})) return result;
     }
     return result;
   }

@@ -23,7 +23,7 @@ class GradientDescent final : public Optimizer {
       theta -= step_ * options.schedule.factor(k) * gradient;
       result.iterations = k;
       result.gradient_norm = gradient.norm();
-      if (!callback({k, result.loss, result.gradient_norm, k})) return result;
+      if (!callback({k, result.loss, result.gradient_norm, k, {}})) return result;
     }
     return result;
   }
@@ -39,7 +39,7 @@ class FailingOptimizer final : public Optimizer {
   OptimizeResult minimize(Objective& objective, VectorRef theta, const MinimizeOptions&,
                           const IterationCallback& callback) override {
     Vector gradient(theta.size());
-    callback({1, objective.evaluate(theta, gradient), 0, 1});
+    callback({1, objective.evaluate(theta, gradient), 0, 1, {}});
     throw NumericalError("the loss is NaN");
   }
 };

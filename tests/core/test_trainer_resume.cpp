@@ -44,7 +44,7 @@ class Stateless final : public Optimizer {
     for (long k = 1; k <= options.max_iterations; ++k) {
       const Scalar loss = objective.evaluate(theta, gradient);
       theta -= 0.01 * gradient;
-      if (!callback({k, loss, gradient.norm(), k})) break;
+      if (!callback({k, loss, gradient.norm(), k, {}})) break;
     }
     return {};
   }

@@ -27,7 +27,7 @@ class ScheduledDescent final : public Optimizer {
       result.loss = objective.evaluate(theta, gradient);
       theta -= step_ * options.schedule.factor(k) * gradient;
       result.iterations = k;
-      if (!callback({k, result.loss, gradient.norm(), k})) {
+      if (!callback({k, result.loss, gradient.norm(), k, {}})) {
         result.reason = StopReason::kCallback;
         break;
       }
