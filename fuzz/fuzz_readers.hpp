@@ -1,5 +1,5 @@
 // The readers the fuzzers drive, one call per kind of input file, shared with the
-// regression suite (tests/fuzz_regressions/) so a crashing input found by a fuzzer
+// regression suite (tests/fuzz/regressions/) so a crashing input found by a fuzzer
 // is replayed through exactly the same code.
 //
 // Each returns the messages of the reader's clean refusals (DataError for data

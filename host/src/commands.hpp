@@ -28,6 +28,7 @@ struct TrainArguments {
 struct ModelArguments {
   std::filesystem::path target;
   bool json = false;
+  std::optional<long> threads;  // --threads: overrides the config's `threads` (results do not depend on it)
 };
 
 int train(const TrainArguments& arguments);

@@ -122,7 +122,8 @@ int run(int argc, char** argv) {
   }
   if (command == "eval" || command == "sample" || command == "density") {
     po::options_description options("options");
-    options.add_options()("json", po::bool_switch(), "print machine-readable JSON");
+    options.add_options()("json", po::bool_switch(), "print machine-readable JSON")(
+        "threads", po::value<long>(), "threads to split batches over, instead of the config's (0: one per core)");
     if (command != "eval")
       options.add_options()("out,o", po::value<std::string>(),
                             command == "sample" ? "output file, CSV or NPY by its extension" : "output CSV file");
@@ -134,7 +135,11 @@ int run(int argc, char** argv) {
     }
     auto parsed = parse(argc, argv, "usage: liouville " + command + " RUN_DIR|CHECKPOINT [options]", options, 1);
     if (!parsed) return kSuccess;
-    const ModelArguments model{parsed->positional.front(), parsed->values["json"].as<bool>()};
+    ModelArguments model{parsed->positional.front(), parsed->values["json"].as<bool>(), std::nullopt};
+    if (parsed->values.count("threads")) {
+      model.threads = parsed->values["threads"].as<long>();
+      if (*model.threads < 0) throw po::error("--threads must not be negative");
+    }
     if (command == "eval") return evaluate(model);
     if (command == "sample") {
       const long n = parsed->values["n"].as<long>();

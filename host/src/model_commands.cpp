@@ -59,7 +59,7 @@ std::string encode_samples(const Matrix& samples, const std::filesystem::path& p
 
 int evaluate(const ModelArguments& arguments) {
   TrainedModel model;
-  load_trained_model(arguments.target, model);
+  load_trained_model(arguments.target, model, arguments.threads);
   const Experiment& experiment = model.experiment;
   const Dataset& dataset = *experiment.dataset;
   Rng eval_rng = experiment.stream(Stream::kEvaluation);
@@ -135,7 +135,7 @@ int sample(const ModelArguments& arguments, long n, const std::optional<std::fil
     return kBadInput;
   }
   TrainedModel model;
-  load_trained_model(arguments.target, model);
+  load_trained_model(arguments.target, model, arguments.threads);
   Rng rng = model.experiment.stream(Stream::kSampling).split(static_cast<std::uint64_t>(n));
   const Matrix samples = model.experiment.model->sample(n, rng);
   const std::filesystem::path path =
@@ -157,7 +157,7 @@ int sample(const ModelArguments& arguments, long n, const std::optional<std::fil
 int density(const ModelArguments& arguments, long points, std::optional<std::vector<double>> range,
             const std::optional<std::filesystem::path>& out) {
   TrainedModel model;
-  load_trained_model(arguments.target, model);
+  load_trained_model(arguments.target, model, arguments.threads);
   const Experiment& experiment = model.experiment;
   const Index dim = experiment.dataset->dim();
   if (dim > 2) {

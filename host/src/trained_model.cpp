@@ -33,7 +33,7 @@ std::shared_ptr<const Standardization> stored_standardization(const Checkpoint& 
 
 }  // namespace
 
-void load_trained_model(const std::filesystem::path& target, TrainedModel& model) {
+void load_trained_model(const std::filesystem::path& target, TrainedModel& model, std::optional<long> threads) {
   model.checkpoint = std::filesystem::is_directory(target) ? checkpoint_path(target) : target;
   if (!std::filesystem::exists(model.checkpoint))
     throw DataError("no checkpoint at '" + model.checkpoint.string() +
@@ -43,6 +43,7 @@ void load_trained_model(const std::filesystem::path& target, TrainedModel& model
   if (config == checkpoint.metadata.end())
     throw DataError("checkpoint '" + model.checkpoint.string() + "': no config in its metadata");
   ConfigDocument document = ConfigDocument::from_string(config->second, model.checkpoint.string() + "#config");
+  if (threads) document.apply_override("threads=" + std::to_string(*threads));
   Params params = validate(document, model.registry);
   check_plugin_versions(checkpoint, model.checkpoint, model.registry);
   const std::vector<std::string> stochastic = inexact_trace_paths(params, experiment_schema(), model.registry);

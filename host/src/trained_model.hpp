@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "experiment.hpp"
 #include "liouville/registry/registry.hpp"
@@ -20,9 +21,11 @@ struct TrainedModel {
   std::filesystem::path checkpoint;
 };
 
-// `target` is a run folder (its checkpoint.safetensors) or a checkpoint file.
-// Throws DataError, ConfigErrors or PluginError.
-void load_trained_model(const std::filesystem::path& target, TrainedModel& model);
+// `target` is a run folder (its checkpoint.safetensors) or a checkpoint file;
+// `threads`, when given, replaces the config's. Throws DataError, ConfigErrors
+// or PluginError.
+void load_trained_model(const std::filesystem::path& target, TrainedModel& model,
+                        std::optional<long> threads = std::nullopt);
 
 std::filesystem::path checkpoint_path(const std::filesystem::path& run_folder);
 

@@ -119,6 +119,14 @@ TEST_CASE("the FFJORD 1-D seed experiment reaches its figures") {
   const Result density = run_cli("density '" + run.string() + "' --points 400 --json");
   REQUIRE_MESSAGE(density.code == 0, density.err);
   CHECK(nlohmann::json::parse(density.out)["mass"].get<double>() == doctest::Approx(1.0).epsilon(1e-3));
+
+  // --threads replaces the stored config's thread count; results do not depend on it.
+  const Result threaded = run_cli("density '" + run.string() + "' --points 400 --json --threads 3");
+  REQUIRE_MESSAGE(threaded.code == 0, threaded.err);
+  CHECK(threaded.out == density.out);
+  const Result negative = run_cli("sample '" + run.string() + "' --threads -1");
+  CHECK(negative.code == 2);
+  CHECK(negative.err.find("--threads must not be negative") != std::string::npos);
 }
 
 TEST_CASE("a solver failure during training names the stage, the iteration and the cause") {
