@@ -28,6 +28,7 @@ class WithoutDivergence final : public VectorField {
  public:
   explicit WithoutDivergence(const VectorField& field) : field_(field) {}
   Index dim() const override { return field_.dim(); }
+  double multiply_adds_per_column() const override { return field_.multiply_adds_per_column(); }
   void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const override { field_.evaluate(t, z, f); }
   void jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const override {
     field_.jvp(t, z, v, f, jv);

@@ -235,15 +235,16 @@ class Ffjord final : public Bijection {
 
   // The most chunks, a power of two (so that 2, 4, 8 ... threads share them
   // evenly), that keep each chunk's work per evaluation of the dynamics above
-  // kChunkWork multiply-adds, the work of a column estimated as parameters x
+  // kChunkWork multiply-adds, a column's work being the field's per column times
   // (1 + dim) (f with dim tangents: the exact trace's pass). Thinner chunks cost
-  // more than they gain (their parameter-gradient buffers, weight transposes and
-  // thread hand-offs): FFJORD's toy model (9224 parameters) gets 2 chunks at a
-  // batch of 100, 8 at 512; the 1-D seed's (10 parameters) is never split.
+  // more than they gain (their parameter-gradient buffers, weight transposes,
+  // per-call work such as planar_cnf's time gates, and thread hand-offs):
+  // FFJORD's toy model gets 2 chunks at a batch of 100, 8 at 512; the 1-D seed's
+  // and the planar CNF of seed 002 are never split.
   Index automatic_chunks(Index batch) const {
     constexpr double kChunkWork = 1 << 20;
     const double work =
-        static_cast<double>(batch) * static_cast<double>(parameters_size_) * static_cast<double>(1 + dim_);
+        static_cast<double>(batch) * field_->multiply_adds_per_column() * static_cast<double>(1 + dim_);
     Index chunks = 1;
     while (2.0 * static_cast<double>(chunks) * kChunkWork <= work) chunks *= 2;
     return chunks;

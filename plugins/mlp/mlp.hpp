@@ -54,6 +54,7 @@ class Mlp final : public VectorField {
   Mlp(const Params& params, BuildContext& context);
 
   Index dim() const override { return dim_; }
+  double multiply_adds_per_column() const override { return static_cast<double>(weight_entries_); }
   void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const override;
   void jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const override;
   Scalar vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_bar,
@@ -88,6 +89,7 @@ class Mlp final : public VectorField {
   std::vector<DenseLayer> layers_;
   std::vector<Index> row_offsets_;  // row_offsets_[k]: total width of the layers before k
   Index total_width_ = 0;           // sum of the layers' output widths
+  Index weight_entries_ = 0;        // sum of the layers' out x in
   Index max_width_ = 0;             // widest input or output of any layer
   Index max_squash_weight_ = 0;     // largest out x in of a concatsquash layer (0 without)
   Index parameter_end_ = 0;         // one past the last parameter of this network

@@ -34,6 +34,8 @@ class PlanarCnf final : public VectorField {
   PlanarCnf(const Params& params, BuildContext& context);
 
   Index dim() const override { return dim_; }
+  // w_i.z and u_i h(a_i) per unit; the gates depend on t alone.
+  double multiply_adds_per_column() const override { return 2.0 * static_cast<double>(units_ * dim_); }
   void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const override;
   void jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const override;
   Scalar vjp(Scalar t, ConstMatrixRef z, ConstMatrixRef f_bar, MatrixRef z_bar,

@@ -28,6 +28,7 @@ class LinearField final : public VectorField {
       : dim_(dim), a_(store.allocate(path + ".a", dim, dim)), b_(store.allocate(path + ".b", dim, 1)) {}
 
   Index dim() const override { return dim_; }
+  double multiply_adds_per_column() const override { return static_cast<double>(dim_ * dim_); }
   const ParameterSlice& a() const { return a_; }
   const ParameterSlice& b() const { return b_; }
 

@@ -29,7 +29,7 @@ TEST_CASE("a plugin with another ABI version is refused") {
   const std::string message = load_error(registry, path);
   INFO(message);
   CHECK(contains(message, path.string()));
-  CHECK(contains(message, "plugin ABI version mismatch: expected 2, got 3"));
+  CHECK(contains(message, "plugin ABI version mismatch: expected 3, got 4"));
   CHECK(contains(message, "rebuild the plugin against this Liouville"));
   CHECK(registry.find("Distribution", "test/broken_entry") == nullptr);
   check_still_works(registry);

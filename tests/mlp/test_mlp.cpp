@@ -62,6 +62,8 @@ TEST_CASE("concatsquash adds a gate (weight, bias) and a time weight to every la
     }
   }
   CHECK(built->store.size() == (4 * 2 + 4 * 4) + (5 * 4 + 5 * 4) + (2 * 5 + 2 * 4));
+  // Per column only W x grows with the batch; the gates and time weights act once per call.
+  CHECK(built->field->multiply_adds_per_column() == 4 * 2 + 5 * 4 + 2 * 5);
 }
 
 TEST_CASE("evaluate matches a sample-by-sample forward pass from the definition") {

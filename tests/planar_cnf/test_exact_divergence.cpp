@@ -19,6 +19,7 @@ class CountingField final : public VectorField {
   mutable int divergence_calls = 0;
 
   Index dim() const override { return field_.dim(); }
+  double multiply_adds_per_column() const override { return field_.multiply_adds_per_column(); }
   void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const override { field_.evaluate(t, z, f); }
   void jvp(Scalar t, ConstMatrixRef z, ConstMatrixRef v, MatrixRef f, MatrixRef jv) const override {
     ++jvp_calls;

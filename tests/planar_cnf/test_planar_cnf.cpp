@@ -110,9 +110,13 @@ TEST_CASE("the seed's field: 20 units, relu gates of width 40 and depth 3, ident
   ParameterStore store;
   Rng init_rng(2);
   RegistryBuildContext context(registry, store, init_rng, 2);
-  REQUIRE(context.create<VectorField>(params, "vector_field")->has_divergence());
+  const auto seed_field = context.create<VectorField>(params, "vector_field");
+  REQUIRE(seed_field->has_divergence());
   // u, w, b: 20 (2 + 2 + 1); each gate: 1x40 + 40, 2 (40x40 + 40), 40 + 1.
   CHECK(store.size() == 20 * 5 + 20 * (40 + 40 + 2 * (1600 + 40) + 40 + 1));
+  // Per column: w_i.z and u_i h(a_i); the 68 000 gate parameters act once per call, so a
+  // CNF does not cut a batch into thread chunks for them.
+  CHECK(seed_field->multiply_adds_per_column() == 20 * (2 + 2));
 
   PlanarCnfConfig seed;
   seed.units = 20;

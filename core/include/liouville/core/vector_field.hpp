@@ -14,6 +14,8 @@
 //                  throws NotSupported from divergence and divergence_backward
 // Each returns the cotangent of t (summed over the batch), so an end time can be
 // learned and the derivative in t checked.
+//   multiply_adds_per_column: the cost of evaluate() that grows with the batch,
+//                  per column; a CNF sizes its thread chunks by it.
 #pragma once
 
 #include <string_view>
@@ -28,6 +30,10 @@ class VectorField : public Component {
   static constexpr std::string_view kInterface = "VectorField";
 
   virtual Index dim() const = 0;
+
+  // Multiply-adds of evaluate() per column, leaving out the work done once per
+  // call whatever the batch (a network of t alone, say).
+  virtual double multiply_adds_per_column() const = 0;
 
   virtual void evaluate(Scalar t, ConstMatrixRef z, MatrixRef f) const = 0;
 

@@ -18,7 +18,7 @@
 
 // Bump on any change of an interface's vtable, of a struct passed across it (IterationReport,
 // MinimizeOptions, ...), of PluginEntry or ComponentInfo.
-#define LIOUVILLE_PLUGIN_ABI_VERSION 2u
+#define LIOUVILLE_PLUGIN_ABI_VERSION 3u
 
 #define LIOUVILLE_DETAIL_STR2(x) #x
 #define LIOUVILLE_DETAIL_STR(x) LIOUVILLE_DETAIL_STR2(x)

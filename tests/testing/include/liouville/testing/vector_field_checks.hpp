@@ -15,6 +15,7 @@
 //     evaluate, div equals the sum of the JVP diagonal entries (J e_i)_i, and
 //     divergence_backward gives the gradients of L3 = <a, f> + <d, div>;
 //     without one: divergence and divergence_backward throw NotSupported;
+//   - multiply_adds_per_column is positive and finite;
 // each gradient with check_gradient (relative error) and taylor_test. The
 // reverse modes must overwrite z_bar (it starts as NaN) and accumulate into
 // theta_bar (it starts random). The store's values are restored afterwards.
@@ -284,6 +285,14 @@ inline std::vector<VectorFieldCheck> check_vector_field(const VectorField& field
       [&](Scalar time, const Matrix& at) { return jvp_terms(time, at).cwiseAbs().sum(); }};
   detail::check_all_gradients(checks, "jvp_backward", second, store, t, z, z_bar, theta_bar - theta_start,
                               t_bar_second, rng, options);
+
+  {
+    const double cost = field.multiply_adds_per_column();
+    std::ostringstream report;
+    report << "multiply_adds_per_column() = " << cost;
+    checks.push_back(
+        {"multiply_adds_per_column is positive and finite", std::isfinite(cost) && cost > 0, report.str()});
+  }
 
   if (field.has_divergence())
     detail::check_divergence(checks, field, store, t, z, f_evaluate, rng, options);
