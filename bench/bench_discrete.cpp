@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "experiment.hpp"
+#include "memory_reuse.hpp"
 
 using namespace liouville;
 using namespace liouville::host;
@@ -77,6 +78,7 @@ void bench(const std::string& label, const std::string& config, const std::vecto
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();  // as the liouville host does
   const int repetitions = argc > 1 ? std::stoi(argv[1]) : 5;
   std::vector<std::string> memory;
   if (argc > 2) memory.push_back(std::string("model.memory=") + argv[2]);

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "experiment.hpp"
+#include "memory_reuse.hpp"
 
 using namespace liouville;
 using namespace liouville::host;
 
 int main(int argc, char** argv) {
+  keep_freed_memory();  // as the liouville host does
   const std::string config = argc > 1 ? argv[1] : LIOUVILLE_SOURCE_DIR "/configs/ffjord_normal_1d.yaml";
   const int repetitions = argc > 2 ? std::stoi(argv[2]) : 5;
   Registry registry;

@@ -12,7 +12,7 @@
 // <= 5 ms at batch 100, <= 15 ms at 512, 2 threads >= 1.8x faster than 1.
 // Asserts nothing.
 //
-//   bench_threads [ITERATIONS] [CONFIG]
+//   bench_threads [ITERATIONS] [CONFIG] [GRADIENT BATCH]   (one case alone, for a profiler)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +22,7 @@
 
 #include "experiment.hpp"
 #include "liouville/core/solve_counters.hpp"
+#include "memory_reuse.hpp"
 
 using namespace liouville;
 using namespace liouville::host;
@@ -79,11 +80,19 @@ Timing time_iterations(const std::string& config, const std::string& gradient_me
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();  // as the liouville host does
   const int iterations = argc > 1 ? std::stoi(argv[1]) : 20;
   const std::string config = argc > 2 ? argv[2] : LIOUVILLE_SOURCE_DIR "/configs/ffjord_8gaussians.yaml";
+  std::vector<std::string> gradients{"adjoint", "discrete"};
+  std::vector<Index> batches{100, 512};
+  if (argc > 4) {
+    gradients = {argv[3]};
+    batches = {std::stol(argv[4])};
+  }
   std::printf("%s; %d iterations\n", config.c_str(), iterations);
-  for (const char* gradient_method : {"adjoint", "discrete"}) {
-    for (const Index batch : {Index{100}, Index{512}}) {
+  for (const std::string& gradient : gradients) {
+    const char* gradient_method = gradient.c_str();
+    for (const Index batch : batches) {
       const Timing one = time_iterations(config, gradient_method, 1, batch, iterations);
       const Timing two = time_iterations(config, gradient_method, 2, batch, iterations);
       for (const auto& [threads, timing] : {std::pair{1, one}, std::pair{2, two}})

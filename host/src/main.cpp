@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "liouville/core/errors.hpp"
 #include "liouville/registry/config.hpp"
+#include "memory_reuse.hpp"
 
 namespace po = boost::program_options;
 using namespace liouville;
@@ -187,6 +188,7 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  keep_freed_memory();
   try {
     return run(argc, argv);
   } catch (const po::error& error) {
