@@ -111,7 +111,7 @@ Mlp::Mlp(const Params& params, BuildContext& context) : path_(params.path()), di
     weight_entries_ += layer.out * layer.in;
     max_width_ = std::max({max_width_, layer.in, layer.out});
     parameter_end_ = store.size();
-    layers_.push_back(std::move(layer));
+    layers_.push_back(layer);
   }
 }
 
