@@ -146,7 +146,7 @@ class Ffjord final : public Bijection {
     check_shapes("forward", x, z, logdet);
     Matrix probes = trace_->draw_probes(dim_, x.cols(), noise);
     const bool regularized = tape != nullptr && channels_.count() > 0;
-    const Matrix jacobian_probes = regularized ? draw_jacobian_probes(probes, x.cols(), noise) : Matrix();
+    Matrix jacobian_probes = regularized ? draw_jacobian_probes(probes, x.cols(), noise) : Matrix();
     const ChunkedSystem dynamics = chunked_dynamics(probes, jacobian_probes, x.cols(), regularized);
     Matrix y = Matrix::Zero(dynamics.rows(), x.cols());
     y.topRows(dim_) = x;
